@@ -13,12 +13,27 @@ pub fn sha256(data: &[u8]) -> Digest32 {
 
 /// HMAC-SHA256 over the concatenation of `parts`.
 pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Digest32 {
-    let mut mac =
-        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
-    for part in parts {
-        mac.update(part);
+    HmacKey::new(key).mac(parts)
+}
+
+/// An HMAC-SHA256 key with its padded blocks already hashed, so that each MAC
+/// under a long-lived key costs two compressions fewer.
+#[derive(Clone)]
+pub struct HmacKey(Hmac<Sha256>);
+
+impl HmacKey {
+    pub fn new(key: &[u8]) -> HmacKey {
+        HmacKey(<Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length"))
     }
-    mac.finalize().into_bytes().into()
+
+    /// HMAC-SHA256 over the concatenation of `parts`.
+    pub fn mac(&self, parts: &[&[u8]]) -> Digest32 {
+        let mut mac = self.0.clone();
+        for part in parts {
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
+    }
 }
 
 /// Equality whose running time does not depend on where the inputs differ.

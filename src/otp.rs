@@ -1,0 +1,413 @@
+//! SendOtpMessage and VerifyOtpMessage as pure functions of their inputs.
+//!
+//! The host reads and writes the store; these functions say what to write.
+//! Time comes in as milliseconds since the epoch: the core has no clock.
+
+use crate::code::{self, Entropy};
+use crate::error::Error;
+use crate::identity::OriginationKind;
+use crate::params::{SendOtpParameters, VerifyOtpParameters};
+use crate::record::{Record, Secret};
+use crate::sms::Encoding;
+use crate::template;
+
+/// The application ids Pinpoint's paths carry: letters, digits, `.`, `_`, `-`.
+pub fn check_application_id(application_id: &str) -> Result<(), Error> {
+    let ok = (1..=64).contains(&application_id.len())
+        && application_id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::bad_field(
+            "ApplicationId",
+            format!(
+                "ApplicationId must be 1 to 64 letters, digits, '.', '_' or '-', got {}",
+                crate::value::quote(application_id)
+            ),
+        ))
+    }
+}
+
+/// The SMS a send asks the host to deliver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sms {
+    pub message_id: String,
+    pub to: String,
+    pub from: String,
+    pub origination_kind: OriginationKind,
+    pub body: String,
+    pub encoding: Encoding,
+    pub segments: u32,
+    /// India DLT identifiers, passed through.
+    pub entity_id: Option<String>,
+    pub template_id: Option<String>,
+}
+
+/// What a send asks the host to do: store `record` under `storage_key` for
+/// `ttl_seconds` (replacing any earlier code), then deliver `sms`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Send {
+    pub storage_key: String,
+    pub record: String,
+    pub ttl_seconds: u32,
+    pub expires_at_ms: u64,
+    pub sms: Sms,
+}
+
+pub fn send(
+    secret: &Secret,
+    application_id: &str,
+    params: &SendOtpParameters,
+    now_ms: u64,
+    entropy: &mut Entropy,
+) -> Result<Send, Error> {
+    check_application_id(application_id)?;
+    let code = code::generate(params.code_length, entropy)?;
+    let message_id = message_id(entropy)?;
+    let (reference_id, destination) = (&params.reference_id, &params.destination_identity);
+    let ttl_seconds = params.validity_period * 60;
+    let expires_at_ms = now_ms + u64::from(ttl_seconds) * 1000;
+    let record = Record {
+        code_hash: secret.code_hash(application_id, reference_id, destination, &code),
+        created_at_ms: now_ms,
+        expires_at_ms,
+        attempts_left: params.allowed_attempts,
+    };
+    let message = template::render(params.language, &code, &params.brand_name);
+    Ok(Send {
+        storage_key: secret.storage_key(application_id, reference_id, destination),
+        record: record.encode(),
+        ttl_seconds,
+        expires_at_ms,
+        sms: Sms {
+            message_id,
+            to: destination.clone(),
+            from: params.origination_identity.clone(),
+            origination_kind: params.origination_kind,
+            body: message.body,
+            encoding: message.encoding,
+            segments: message.segments,
+            entity_id: params.entity_id.clone(),
+            template_id: params.template_id.clone(),
+        },
+    })
+}
+
+/// A random message id in the form of a version 4 UUID.
+fn message_id(entropy: &mut Entropy) -> Result<String, Error> {
+    let mut b = [0u8; 16];
+    entropy.fill(&mut b)?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = crate::hash::hex(&b);
+    Ok(format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]))
+}
+
+/// Why a verify answered as it did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// The right code, in time, with attempts left. The record is used up.
+    Valid,
+    /// A wrong code. One attempt is used.
+    Mismatch,
+    /// The code's ValidityPeriod has passed.
+    Expired,
+    /// Every allowed attempt was used; even the right code fails now.
+    AttemptsExhausted,
+    /// No code was sent, it was used already, or a newer one replaced it.
+    NotFound,
+}
+
+impl Reason {
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::Valid => "Valid",
+            Reason::Mismatch => "Mismatch",
+            Reason::Expired => "Expired",
+            Reason::AttemptsExhausted => "AttemptsExhausted",
+            Reason::NotFound => "NotFound",
+        }
+    }
+}
+
+/// What the host must do to the stored record after a verify.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Leave the store as it is.
+    Keep,
+    /// Replace the record, if it is still the one read (compare-and-swap).
+    Write { record: String, ttl_seconds: u32 },
+    /// Remove the record, if it is still the one read.
+    Delete,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verification {
+    pub valid: bool,
+    pub reason: Reason,
+    pub action: Action,
+    pub attempts_left: u32,
+}
+
+/// The verify transition: from the stored record (if any) and a guess, the
+/// answer and what becomes of the record. The code is compared in constant
+/// time, and only after expiry and attempts are checked.
+pub fn verify(
+    secret: &Secret,
+    application_id: &str,
+    params: &VerifyOtpParameters,
+    stored: Option<&str>,
+    now_ms: u64,
+) -> Result<Verification, Error> {
+    check_application_id(application_id)?;
+    let answer = |reason, action, attempts_left| Verification {
+        valid: reason == Reason::Valid,
+        reason,
+        action,
+        attempts_left,
+    };
+    let Some(stored) = stored else { return Ok(answer(Reason::NotFound, Action::Keep, 0)) };
+    let record = Record::decode(stored)?;
+    if now_ms >= record.expires_at_ms {
+        return Ok(answer(Reason::Expired, Action::Delete, 0));
+    }
+    if record.attempts_left == 0 {
+        return Ok(answer(Reason::AttemptsExhausted, Action::Keep, 0));
+    }
+    let guess = secret.code_hash(
+        application_id,
+        &params.reference_id,
+        &params.destination_identity,
+        &params.otp,
+    );
+    if crate::hash::constant_time_eq(guess.as_bytes(), record.code_hash.as_bytes()) {
+        return Ok(answer(Reason::Valid, Action::Delete, 0));
+    }
+    // A spent record stays until it expires, so later guesses, even right
+    // ones, keep failing as AttemptsExhausted instead of NotFound.
+    let attempts_left = record.attempts_left - 1;
+    let ttl_seconds = (record.expires_at_ms - now_ms).div_ceil(1000) as u32;
+    let record = Record { attempts_left, ..record }.encode();
+    Ok(answer(Reason::Mismatch, Action::Write { record, ttl_seconds }, attempts_left))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Exception;
+    use crate::value::tests::body;
+
+    const NOW: u64 = 1_764_115_200_000;
+    const APP: &str = "7f3c9a0d2b8e4f61a5c0d9e8b7a6f5e4";
+
+    fn secret() -> Secret {
+        Secret::new(b"a test secret of thirty-two byte").unwrap()
+    }
+
+    fn params(extra: &str) -> SendOtpParameters {
+        SendOtpParameters::from_body(&body(&format!(
+            r#"{{"Channel": "SMS", "BrandName": "ExampleCorp", "OriginationIdentity": "+18555550142",
+                "DestinationIdentity": "+12065550007", "ReferenceId": "SampleReferenceId"{extra}}}"#
+        )))
+        .unwrap()
+    }
+
+    fn sent(extra: &str) -> Send {
+        send(&secret(), APP, &params(extra), NOW, &mut Entropy::new()).unwrap()
+    }
+
+    /// The code, read back from the SMS the way a user would.
+    fn code_of(s: &Send) -> String {
+        s.sms.body.chars().filter(char::is_ascii_digit).collect()
+    }
+
+    fn guess(otp: &str) -> VerifyOtpParameters {
+        VerifyOtpParameters {
+            reference_id: "SampleReferenceId".into(),
+            destination_identity: "+12065550007".into(),
+            otp: otp.into(),
+        }
+    }
+
+    fn check(stored: Option<&str>, otp: &str, now_ms: u64) -> Verification {
+        verify(&secret(), APP, &guess(otp), stored, now_ms).unwrap()
+    }
+
+    /// The record after applying a verification's action to `stored`.
+    fn apply(stored: Option<String>, v: &Verification) -> Option<String> {
+        match &v.action {
+            Action::Keep => stored,
+            Action::Write { record, .. } => Some(record.clone()),
+            Action::Delete => None,
+        }
+    }
+
+    #[test]
+    fn send_produces_a_key_record_and_sms() {
+        let s = sent(
+            r#", "CodeLength": 8, "ValidityPeriod": 20, "AllowedAttempts": 5, "EntityId": "E1", "TemplateId": "T1""#,
+        );
+        let code = code_of(&s);
+        assert_eq!(code.len(), 8);
+        assert_eq!(s.sms.body, format!("This is your One Time Password: {code} from ExampleCorp"));
+        assert_eq!((s.sms.to.as_str(), s.sms.from.as_str()), ("+12065550007", "+18555550142"));
+        assert_eq!((s.sms.encoding, s.sms.segments), (Encoding::Gsm7, 1));
+        assert_eq!(s.sms.origination_kind, OriginationKind::PhoneNumber);
+        assert_eq!(
+            (s.sms.entity_id.as_deref(), s.sms.template_id.as_deref()),
+            (Some("E1"), Some("T1"))
+        );
+        assert_eq!(s.ttl_seconds, 20 * 60);
+        assert_eq!(s.expires_at_ms, NOW + 20 * 60 * 1000);
+        assert_eq!(s.storage_key, secret().storage_key(APP, "SampleReferenceId", "+12065550007"));
+        let record = Record::decode(&s.record).unwrap();
+        assert_eq!(record.attempts_left, 5);
+        assert_eq!(record.created_at_ms, NOW);
+        assert_eq!(record.expires_at_ms, s.expires_at_ms);
+    }
+
+    #[test]
+    fn message_ids_are_random_uuids() {
+        let a = sent("").sms.message_id;
+        let b = sent("").sms.message_id;
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!("89ab".contains(&a[19..20]));
+        assert_eq!(a.matches('-').count(), 4);
+    }
+
+    #[test]
+    fn neither_record_nor_key_holds_the_code_or_the_phone_number() {
+        for _ in 0..200 {
+            let s = sent(r#", "CodeLength": 5"#);
+            let code = code_of(&s);
+            for stored in [&s.record, &s.storage_key] {
+                assert!(!stored.contains(&code), "{stored} holds {code}");
+                for secret_text in ["+12065550007", "12065550007", "2065550007", "5550007"] {
+                    assert!(!stored.contains(secret_text), "{stored} holds {secret_text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_right_code_is_valid_once() {
+        let s = sent("");
+        let v = check(Some(&s.record), &code_of(&s), NOW + 1000);
+        assert_eq!((v.valid, v.reason, &v.action), (true, Reason::Valid, &Action::Delete));
+        let stored = apply(Some(s.record.clone()), &v);
+        let v = check(stored.as_deref(), &code_of(&s), NOW + 2000);
+        assert_eq!((v.valid, v.reason, &v.action), (false, Reason::NotFound, &Action::Keep));
+    }
+
+    #[test]
+    fn a_wrong_code_uses_one_attempt_until_none_are_left() {
+        let s = sent(r#", "AllowedAttempts": 3"#);
+        let wrong = if code_of(&s) == "000000" { "000001" } else { "000000" };
+        let mut stored = Some(s.record.clone());
+        for left in [2, 1, 0] {
+            let v = check(stored.as_deref(), wrong, NOW + 1000);
+            assert_eq!((v.valid, v.reason, v.attempts_left), (false, Reason::Mismatch, left));
+            let Action::Write { record, ttl_seconds } = &v.action else { panic!("{v:?}") };
+            assert_eq!(Record::decode(record).unwrap().attempts_left, left);
+            assert_eq!(*ttl_seconds, 15 * 60 - 1);
+            stored = apply(stored, &v);
+        }
+        // Locked out: even the right code fails, and the record stays put.
+        let v = check(stored.as_deref(), &code_of(&s), NOW + 2000);
+        assert_eq!(
+            (v.valid, v.reason, &v.action),
+            (false, Reason::AttemptsExhausted, &Action::Keep)
+        );
+    }
+
+    #[test]
+    fn the_last_attempt_can_still_succeed() {
+        let s = sent(r#", "AllowedAttempts": 1"#);
+        let v = check(Some(&s.record), &code_of(&s), NOW);
+        assert_eq!((v.valid, v.reason), (true, Reason::Valid));
+        let s = sent(r#", "AllowedAttempts": 2"#);
+        let wrong = if code_of(&s) == "000000" { "000001" } else { "000000" };
+        let v = check(Some(&s.record), wrong, NOW);
+        let stored = apply(Some(s.record.clone()), &v);
+        let v = check(stored.as_deref(), &code_of(&s), NOW);
+        assert_eq!((v.valid, v.reason), (true, Reason::Valid));
+    }
+
+    #[test]
+    fn codes_expire_at_the_end_of_the_validity_period() {
+        let s = sent(r#", "ValidityPeriod": 5"#);
+        let just_before = s.expires_at_ms - 1;
+        let v = check(Some(&s.record), "000000", just_before);
+        let Action::Write { ttl_seconds, .. } = v.action else { panic!() };
+        assert_eq!(ttl_seconds, 1, "the remaining millisecond rounds up to a second");
+        let v = check(Some(&s.record), &code_of(&s), just_before);
+        assert_eq!(v.reason, Reason::Valid);
+        for now in [s.expires_at_ms, s.expires_at_ms + 3_600_000] {
+            let v = check(Some(&s.record), &code_of(&s), now);
+            assert_eq!((v.valid, v.reason, &v.action), (false, Reason::Expired, &Action::Delete));
+        }
+    }
+
+    #[test]
+    fn a_new_send_replaces_the_old_code() {
+        let first = sent("");
+        let mut second = sent("");
+        while code_of(&second) == code_of(&first) {
+            second = sent("");
+        }
+        assert_eq!(first.storage_key, second.storage_key, "same key: the store overwrites");
+        let v = check(Some(&second.record), &code_of(&first), NOW);
+        assert_eq!(v.reason, Reason::Mismatch);
+        let v = check(Some(&second.record), &code_of(&second), NOW);
+        assert_eq!(v.reason, Reason::Valid);
+    }
+
+    #[test]
+    fn a_code_is_bound_to_its_application_reference_and_phone() {
+        let s = sent("");
+        let code = code_of(&s);
+        let other_app =
+            verify(&secret(), "other-app", &guess(&code), Some(&s.record), NOW).unwrap();
+        assert_eq!(other_app.reason, Reason::Mismatch);
+        let mut other_ref = guess(&code);
+        other_ref.reference_id = "Other".into();
+        let v = verify(&secret(), APP, &other_ref, Some(&s.record), NOW).unwrap();
+        assert_eq!(v.reason, Reason::Mismatch);
+        let other_secret = Secret::new(b"a different secret of 32 bytes!!").unwrap();
+        let v = verify(&other_secret, APP, &guess(&code), Some(&s.record), NOW).unwrap();
+        assert_eq!(v.reason, Reason::Mismatch);
+    }
+
+    #[test]
+    fn guesses_of_any_shape_are_mismatches() {
+        let s = sent("");
+        let code = code_of(&s);
+        for g in [&code[..5], &format!("{code}0"), " 123456", "abcdef", "١٢٣٤٥٦"] {
+            assert_eq!(check(Some(&s.record), g, NOW).reason, Reason::Mismatch, "{g}");
+        }
+    }
+
+    #[test]
+    fn unreadable_records_and_bad_application_ids_are_errors() {
+        let e = verify(&secret(), APP, &guess("123456"), Some("garbage"), NOW).unwrap_err();
+        assert_eq!(e.exception, Exception::InternalServerError);
+        for bad in ["", "a/b", "app id", &"a".repeat(65)] {
+            let e = verify(&secret(), bad, &guess("123456"), None, NOW).unwrap_err();
+            assert_eq!((e.exception, e.field), (Exception::BadRequest, Some("ApplicationId")));
+            let e = send(&secret(), bad, &params(""), NOW, &mut Entropy::new()).unwrap_err();
+            assert_eq!(e.field, Some("ApplicationId"));
+        }
+        assert!(check_application_id(&"a".repeat(64)).is_ok());
+        assert!(check_application_id("my-app_1.2").is_ok());
+    }
+
+    #[test]
+    fn other_languages_and_brands_reach_the_sms() {
+        let s = sent(r#", "Language": "ja-jp", "BrandName": "例え株式会社""#);
+        assert_eq!(s.sms.encoding, Encoding::Ucs2);
+        assert!(s.sms.body.starts_with("例え株式会社のワンタイムパスワードは"));
+        assert_eq!(code_of(&s).len(), 6);
+    }
+}
