@@ -10,13 +10,13 @@ use crate::error::{Error, Exception};
 /// Random bytes drawn in one call to the platform and handed out as needed,
 /// since each call into Web Crypto crosses the WebAssembly boundary.
 pub struct Entropy {
-    buf: [u8; 64],
+    buf: [u8; 256],
     used: usize,
 }
 
 impl Entropy {
     pub fn new() -> Entropy {
-        Entropy { buf: [0; 64], used: 64 }
+        Entropy { buf: [0; 256], used: 256 }
     }
 
     pub fn fill(&mut self, out: &mut [u8]) -> Result<(), Error> {

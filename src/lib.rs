@@ -6,12 +6,16 @@ pub mod code;
 pub mod error;
 pub mod hash;
 pub mod identity;
+pub mod json;
 pub mod otp;
 pub mod params;
 pub mod record;
-pub mod value;
 pub mod sigv4;
 pub mod sms;
 pub mod template;
+pub mod value;
 
 pub use error::{Error, Exception};
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

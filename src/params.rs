@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::identity::{is_e164, OriginationKind};
 use crate::template::Language;
-use crate::value::{quote, Body, Value};
+use crate::value::{self, quote, Body, Integer, Value};
 
 /// A whole-number parameter with its bounds and Pinpoint's default.
 #[derive(Clone, Copy, Debug)]
@@ -204,9 +204,9 @@ fn optional_text(body: &Body, rule: TextRule) -> Result<Option<String>, Error> {
 
 fn integer(body: &Body, rule: IntRule) -> Result<u32, Error> {
     let field = rule.field;
-    let n = match body.get(field) {
+    let (literal, n) = match body.get(field) {
         None => return Ok(rule.default),
-        Some(Value::Number(n)) if n.fract() == 0.0 => *n,
+        Some(Value::Number(literal)) => (literal, value::integer(literal)),
         Some(other) => {
             return Err(Error::bad_field(
                 field,
@@ -214,18 +214,25 @@ fn integer(body: &Body, rule: IntRule) -> Result<u32, Error> {
             ))
         }
     };
-    if n < rule.min as f64 || n > rule.max as f64 {
-        return Err(Error::bad_field(
+    match n {
+        Integer::Exact(n) if (rule.min as i64..=rule.max as i64).contains(&n) => Ok(n as u32),
+        Integer::Exact(_) | Integer::Huge { .. } => Err(Error::bad_field(
             field,
             format!(
                 "{field} must be between {} and {}, got {}",
                 rule.min,
                 rule.max,
-                Value::Number(n).describe()
+                Value::Number(literal.clone()).describe()
             ),
-        ));
+        )),
+        Integer::Fraction => Err(Error::bad_field(
+            field,
+            format!(
+                "{field} must be an integer, got {}",
+                Value::Number(literal.clone()).describe()
+            ),
+        )),
     }
-    Ok(n as u32)
 }
 
 fn language(body: &Body) -> Result<Language, Error> {
@@ -388,10 +395,12 @@ mod tests {
             (r#""CodeLength": [6]"#, "CodeLength must be an integer, got an array"),
             (r#""CodeLength": {"n": 6}"#, "CodeLength must be an integer, got an object"),
             (r#""CodeLength": -6"#, "CodeLength must be between 5 and 8, got -6"),
-            (r#""CodeLength": 1e300"#, "CodeLength must be between 5 and 8, got 1e+300"),
+            (r#""CodeLength": 1e300"#, "CodeLength must be between 5 and 8, got 1e300"),
+            (r#""CodeLength": -1e300"#, "CodeLength must be between 5 and 8, got -1e300"),
+            (r#""CodeLength": 6e-1"#, "CodeLength must be an integer, got 6e-1"),
             (
                 r#""CodeLength": 18446744073709551621"#,
-                "CodeLength must be between 5 and 8, got 18446744073709551616",
+                "CodeLength must be between 5 and 8, got 18446744073709551621",
             ),
             (
                 r#""AllowedAttempts": 4294967297"#,
@@ -402,8 +411,9 @@ mod tests {
             let e = send_error(extra);
             assert_eq!(e.message, message, "{extra}");
         }
-        // A whole number written with a fraction part is still that number.
+        // A whole number written with a fraction or exponent is that number.
         assert_eq!(send(r#""CodeLength": 7.0"#).unwrap().code_length, 7);
+        assert_eq!(send(r#""CodeLength": 0.7e1"#).unwrap().code_length, 7);
     }
 
     #[test]

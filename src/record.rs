@@ -45,8 +45,7 @@ impl Secret {
         reference_id: &str,
         destination: &str,
     ) -> String {
-        let mac =
-            self.mac(b"edge-otp storage key v1", &[application_id, reference_id, destination]);
+        let mac = self.mac(b"edge-otp storage key v1", [application_id, reference_id, destination]);
         format!("{KEY_PREFIX}{}", base64url(&mac))
     }
 
@@ -58,22 +57,22 @@ impl Secret {
         destination: &str,
         code: &str,
     ) -> String {
-        let mac = self.mac(b"edge-otp code v1", &[application_id, reference_id, destination, code]);
+        let mac = self.mac(b"edge-otp code v1", [application_id, reference_id, destination, code]);
         base64url(&mac)
     }
 
     /// An HMAC with a purpose label, then each field prefixed by its length,
     /// so that no two different field lists hash the same bytes.
-    fn mac(&self, purpose: &[u8], fields: &[&str]) -> [u8; 32] {
-        let lengths: Vec<[u8; 4]> = fields.iter().map(|f| (f.len() as u32).to_be_bytes()).collect();
-        let mut parts: Vec<&[u8]> = Vec::with_capacity(2 + 2 * fields.len());
-        parts.push(purpose);
-        parts.push(b"\0");
-        for (field, length) in fields.iter().zip(&lengths) {
-            parts.push(length);
-            parts.push(field.as_bytes());
+    fn mac<const N: usize>(&self, purpose: &[u8], fields: [&str; N]) -> [u8; 32] {
+        let lengths = fields.map(|f| (f.len() as u32).to_be_bytes());
+        let mut parts: [&[u8]; 10] = [&[]; 10];
+        parts[0] = purpose;
+        parts[1] = b"\0";
+        for (i, (field, length)) in fields.iter().zip(&lengths).enumerate() {
+            parts[2 + 2 * i] = length;
+            parts[3 + 2 * i] = field.as_bytes();
         }
-        self.0.mac(&parts)
+        self.0.mac(&parts[..2 + 2 * N])
     }
 }
 

@@ -41,8 +41,7 @@ impl Encoding {
     /// Units the character takes: septets for GSM-7, UTF-16 units for UCS-2.
     fn units(self, c: char) -> u32 {
         match self {
-            Encoding::Gsm7 if GSM7_EXTENSION.contains(c) => 2,
-            Encoding::Gsm7 => 1,
+            Encoding::Gsm7 => gsm7_septets(c).unwrap_or(1),
             Encoding::Ucs2 => c.len_utf16() as u32,
         }
     }
@@ -50,28 +49,52 @@ impl Encoding {
 
 /// Septets a character takes in GSM-7, or `None` when it is not in GSM 03.38.
 pub fn gsm7_septets(c: char) -> Option<u32> {
-    if GSM7_BASIC.contains(c) {
-        Some(1)
-    } else if GSM7_EXTENSION.contains(c) {
-        Some(2)
-    } else {
-        None
+    // Bodies are mostly ASCII: look those up in a table built at compile
+    // time rather than searching the alphabet for every character.
+    const ASCII: [u8; 128] = ascii_septets();
+    match c {
+        c if c.is_ascii() => Some(ASCII[c as usize] as u32).filter(|&n| n > 0),
+        '€' => Some(2),
+        c if GSM7_BASIC.contains(c) => Some(1),
+        _ => None,
     }
+}
+
+/// Septets per ASCII character (0: not in GSM 03.38).
+const fn ascii_septets() -> [u8; 128] {
+    let mut table = [0u8; 128];
+    let (basic, extension) = (GSM7_BASIC.as_bytes(), GSM7_EXTENSION.as_bytes());
+    let mut i = 0;
+    while i < basic.len() {
+        if basic[i] < 128 {
+            table[basic[i] as usize] = 1;
+        }
+        i += 1;
+    }
+    let mut i = 0;
+    while i < extension.len() {
+        if extension[i] < 128 {
+            table[extension[i] as usize] = 2;
+        }
+        i += 1;
+    }
+    table
 }
 
 /// The encoding an SMS body needs and the number of segments it takes.
 pub fn measure(body: &str) -> (Encoding, u32) {
-    let encoding = if body.chars().all(|c| gsm7_septets(c).is_some()) {
-        Encoding::Gsm7
-    } else {
-        Encoding::Ucs2
-    };
-    (encoding, segments(body, encoding))
+    let gsm7_septets: Option<u32> = body.chars().map(gsm7_septets).sum();
+    match gsm7_septets {
+        Some(septets) => (Encoding::Gsm7, segments(body, Encoding::Gsm7, septets)),
+        None => {
+            let units = body.encode_utf16().count() as u32;
+            (Encoding::Ucs2, segments(body, Encoding::Ucs2, units))
+        }
+    }
 }
 
-fn segments(body: &str, encoding: Encoding) -> u32 {
+fn segments(body: &str, encoding: Encoding, total: u32) -> u32 {
     let (single, per_part) = encoding.capacity();
-    let total: u32 = body.chars().map(|c| encoding.units(c)).sum();
     if total <= single {
         return 1;
     }

@@ -125,19 +125,19 @@ pub fn render(language: Language, otp: &str, brand: &str) -> Message {
     let template = language.template();
     let mut body = String::with_capacity(template.len() + otp.len() + brand.len());
     let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        body.push_str(&rest[..start]);
-        let after = &rest[start..];
-        if let Some(tail) = after.strip_prefix("{{otp}}") {
+    while let Some(start) = rest.find('{') {
+        let (before, from) = rest.split_at(start);
+        body.push_str(before);
+        rest = if let Some(after) = from.strip_prefix("{{otp}}") {
             body.push_str(otp);
-            rest = tail;
-        } else if let Some(tail) = after.strip_prefix("{{brand}}") {
+            after
+        } else if let Some(after) = from.strip_prefix("{{brand}}") {
             body.push_str(brand);
-            rest = tail;
+            after
         } else {
-            body.push_str("{{");
-            rest = &after[2..];
-        }
+            body.push('{');
+            &from[1..]
+        };
     }
     body.push_str(rest);
     let (encoding, segments) = sms::measure(&body);

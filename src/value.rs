@@ -1,19 +1,18 @@
-//! The request body as the core sees it: a flat JSON object whose members are
-//! kept with their JSON type, so that a rule can say "must be an integer, got
-//! \"6\"" instead of failing inside a deserializer.
-//!
-//! Nested arrays and objects are recorded by kind only, and skipped without
-//! recursing into them: a body of ten thousand nested brackets costs nothing.
+//! The request body as the rules see it: the members of a JSON object, each
+//! kept with its JSON kind, so that a rule can say "must be an integer, got
+//! \"6\"" instead of failing inside a deserializer. Numbers keep the literal
+//! text the client sent; nested arrays and objects are recorded by kind only.
+//! [`crate::json`] reads bodies from text.
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::fmt;
+use crate::error::Error;
 
 /// A member of the request object.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     Null,
     Bool(bool),
-    Number(f64),
+    /// The number as written, e.g. `6`, `6.0`, `1e300`.
+    Number(String),
     String(String),
     Array,
     Object,
@@ -21,13 +20,18 @@ pub enum Value {
 
 /// The top-level request: the members of a JSON object in their order, or the
 /// kind of whatever else was sent instead.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
     Object(Vec<(String, Value)>),
     NotAnObject(Value),
 }
 
 impl Body {
+    /// Reads a request body from JSON text.
+    pub fn from_json(text: &str) -> Result<Body, Error> {
+        crate::json::parse_body(text)
+    }
+
     /// The value of member `name`; a member given as `null` counts as absent,
     /// as in AWS's own services.
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -46,7 +50,7 @@ impl Value {
         match self {
             Value::Null => "null".to_owned(),
             Value::Bool(b) => b.to_string(),
-            Value::Number(n) => describe_number(*n),
+            Value::Number(literal) => cut(literal),
             Value::String(s) => quote(s),
             Value::Array => "an array".to_owned(),
             Value::Object => "an object".to_owned(),
@@ -54,29 +58,58 @@ impl Value {
     }
 }
 
-/// Numbers as JavaScript prints them, so messages match what the caller sent.
-fn describe_number(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".to_owned()
-    } else if n.is_infinite() {
-        if n > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-    } else if n.abs() >= 1e21 {
-        let s = format!("{n:e}");
-        match s.split_once('e') {
-            Some((m, e)) if !e.starts_with('-') => format!("{m}e+{e}"),
-            _ => s,
-        }
-    } else if n == n.trunc() {
-        format!("{n:.0}")
-    } else {
-        n.to_string()
+/// What a JSON number literal denotes, as far as whole-number rules care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Integer {
+    /// A whole number that fits an i64 (`7`, `7.0`, `7e0`, `0.7e1`).
+    Exact(i64),
+    /// A whole number beyond ±9.2e18, e.g. `1e300`.
+    Huge { negative: bool },
+    /// Not a whole number (`6.5`, `1e-3`).
+    Fraction,
+}
+
+/// Reads a JSON number literal (already checked against JSON's grammar)
+/// exactly, without going through floating point.
+pub fn integer(literal: &str) -> Integer {
+    let (negative, unsigned) = match literal.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, literal),
+    };
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], &unsigned[i + 1..]),
+        None => (unsigned, "0"),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = format!("{whole}{fraction}");
+    let significant = digits.trim_start_matches('0');
+    let trimmed = significant.trim_end_matches('0');
+    if trimmed.is_empty() {
+        return Integer::Exact(0);
     }
+    // Value = trimmed × 10^scale. Exponents beyond any i64 are clamped: they
+    // mean "astronomically large" or "vanishingly small" either way.
+    let exponent: i64 = exponent.parse().unwrap_or(if exponent.starts_with('-') {
+        i64::MIN / 2
+    } else {
+        i64::MAX / 2
+    });
+    let scale = exponent
+        .saturating_sub(fraction.len() as i64)
+        .saturating_add((significant.len() - trimmed.len()) as i64);
+    if scale < 0 {
+        return Integer::Fraction;
+    }
+    if trimmed.len() as i64 + scale > 18 {
+        return Integer::Huge { negative };
+    }
+    let magnitude = trimmed.parse::<i64>().unwrap_or(0) * 10i64.pow(scale as u32);
+    Integer::Exact(if negative { -magnitude } else { magnitude })
 }
 
 /// A string quoted for a message: JSON-style escapes for quotes and control
 /// characters, and cut after 64 characters so a huge value stays readable.
 pub fn quote(s: &str) -> String {
-    const SHOWN: usize = 64;
     let mut out = String::from("\"");
     for (i, c) in s.chars().enumerate() {
         if i == SHOWN {
@@ -94,99 +127,13 @@ pub fn quote(s: &str) -> String {
     out
 }
 
-struct ValueVisitor;
+/// Characters of a value shown in a message before it is cut.
+const SHOWN: usize = 64;
 
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v as f64))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v as f64))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Number(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Value::Array)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Value::Object)
-    }
-}
-
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor)
-    }
-}
-
-struct BodyVisitor;
-
-impl<'de> Visitor<'de> for BodyVisitor {
-    type Value = Body;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
-        let mut members = Vec::new();
-        while let Some(member) = map.next_entry::<String, Value>()? {
-            members.push(member);
-        }
-        Ok(Body::Object(members))
-    }
-    // Anything else is kept by kind, to be refused with a clear message.
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Body, A::Error> {
-        ValueVisitor.visit_seq(seq).map(Body::NotAnObject)
-    }
-    fn visit_unit<E>(self) -> Result<Body, E> {
-        Ok(Body::NotAnObject(Value::Null))
-    }
-    fn visit_none<E>(self) -> Result<Body, E> {
-        Ok(Body::NotAnObject(Value::Null))
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Body, E> {
-        Ok(Body::NotAnObject(Value::Bool(v)))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Body, E> {
-        Ok(Body::NotAnObject(Value::Number(v as f64)))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Body, E> {
-        Ok(Body::NotAnObject(Value::Number(v as f64)))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Body, E> {
-        Ok(Body::NotAnObject(Value::Number(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Body, E> {
-        Ok(Body::NotAnObject(Value::String(v.to_owned())))
-    }
-}
-
-impl<'de> Deserialize<'de> for Body {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Body, D::Error> {
-        d.deserialize_any(BodyVisitor)
+fn cut(literal: &str) -> String {
+    match literal.char_indices().nth(SHOWN) {
+        Some((i, _)) => format!("{}…", &literal[..i]),
+        None => literal.to_owned(),
     }
 }
 
@@ -196,54 +143,64 @@ pub(crate) mod tests {
 
     /// Builds a body from JSON text, as the tests of every rule do.
     pub(crate) fn body(json: &str) -> Body {
-        serde_json::from_str(json).expect("test JSON parses")
+        Body::from_json(json).expect("test JSON parses")
     }
 
     #[test]
-    fn keeps_members_with_their_json_types() {
-        let b = body(r#"{"a": 1, "b": "x", "c": true, "d": null, "e": [1, [2]], "f": {"g": {}}}"#);
-        assert_eq!(b.get("a"), Some(&Value::Number(1.0)));
+    fn get_reads_members_and_treats_null_as_absent() {
+        let b = body(r#"{"a": 1, "b": "x", "d": null, "e": [1]}"#);
+        assert_eq!(b.get("a"), Some(&Value::Number("1".into())));
         assert_eq!(b.get("b"), Some(&Value::String("x".into())));
-        assert_eq!(b.get("c"), Some(&Value::Bool(true)));
-        assert_eq!(b.get("d"), None, "null counts as absent");
+        assert_eq!(b.get("d"), None);
         assert_eq!(b.get("e"), Some(&Value::Array));
-        assert_eq!(b.get("f"), Some(&Value::Object));
         assert_eq!(b.get("missing"), None);
-    }
-
-    #[test]
-    fn the_last_duplicate_member_wins() {
-        assert_eq!(body(r#"{"a": 1, "a": 2}"#).get("a"), Some(&Value::Number(2.0)));
-    }
-
-    #[test]
-    fn other_top_level_values_are_kept_by_kind() {
-        assert_eq!(body("[1, 2]"), Body::NotAnObject(Value::Array));
-        assert_eq!(body("\"text\""), Body::NotAnObject(Value::String("text".into())));
-        assert_eq!(body("null"), Body::NotAnObject(Value::Null));
-        assert_eq!(body("7"), Body::NotAnObject(Value::Number(7.0)));
         assert_eq!(body("[1]").get("a"), None);
     }
 
     #[test]
-    fn deep_nesting_below_the_top_is_skipped() {
-        // serde_json stops at depth 128 on its own; the point here is that
-        // nested values are recorded by kind without being built.
-        let nested = format!("{{\"a\": {}{}}}", "[".repeat(100), "]".repeat(100));
-        assert_eq!(body(&nested).get("a"), Some(&Value::Array));
+    fn the_last_duplicate_member_wins() {
+        assert_eq!(body(r#"{"a": 1, "a": 2}"#).get("a"), Some(&Value::Number("2".into())));
     }
 
     #[test]
-    fn describes_values_as_javascript_prints_them() {
-        assert_eq!(Value::Number(9.0).describe(), "9");
-        assert_eq!(Value::Number(-0.0).describe(), "-0");
-        assert_eq!(Value::Number(6.5).describe(), "6.5");
-        assert_eq!(Value::Number(1e21).describe(), "1e+21");
-        assert_eq!(Value::Number(1e300).describe(), "1e+300");
-        assert_eq!(Value::Number(f64::INFINITY).describe(), "Infinity");
-        assert_eq!(Value::Number(123456789012345680000.0).describe(), "123456789012345683968");
+    fn integers_are_read_exactly() {
+        let cases = [
+            ("0", Integer::Exact(0)),
+            ("-0", Integer::Exact(0)),
+            ("0.000", Integer::Exact(0)),
+            ("7", Integer::Exact(7)),
+            ("-7", Integer::Exact(-7)),
+            ("7.0", Integer::Exact(7)),
+            ("7.000e0", Integer::Exact(7)),
+            ("0.7e1", Integer::Exact(7)),
+            ("70e-1", Integer::Exact(7)),
+            ("6E+1", Integer::Exact(60)),
+            ("4294967297", Integer::Exact(4_294_967_297)),
+            ("999999999999999999", Integer::Exact(999_999_999_999_999_999)),
+            ("1000000000000000000", Integer::Huge { negative: false }),
+            ("18446744073709551621", Integer::Huge { negative: false }),
+            ("1e300", Integer::Huge { negative: false }),
+            ("-1e300", Integer::Huge { negative: true }),
+            ("1e99999999999999999999999", Integer::Huge { negative: false }),
+            ("6.5", Integer::Fraction),
+            ("1e-3", Integer::Fraction),
+            ("0.1", Integer::Fraction),
+            ("1e-99999999999999999999999", Integer::Fraction),
+            ("5.0000000000000000000001", Integer::Fraction),
+        ];
+        for (literal, expected) in cases {
+            assert_eq!(integer(literal), expected, "{literal}");
+        }
+    }
+
+    #[test]
+    fn describes_values_as_sent() {
+        assert_eq!(Value::Number("9".into()).describe(), "9");
+        assert_eq!(Value::Number("1e300".into()).describe(), "1e300");
+        assert_eq!(Value::Number("1".repeat(70)).describe(), format!("{}…", "1".repeat(64)));
         assert_eq!(Value::String("6".into()).describe(), "\"6\"");
         assert_eq!(Value::Bool(false).describe(), "false");
+        assert_eq!(Value::Null.describe(), "null");
         assert_eq!(Value::Array.describe(), "an array");
         assert_eq!(Value::Object.describe(), "an object");
     }
