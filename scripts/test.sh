@@ -1,0 +1,25 @@
+#!/bin/sh
+# The whole test suite, on a fresh machine too: installs what it needs, builds,
+# then runs the Rust, WebAssembly, JavaScript and end-to-end tests.
+set -eu
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "set-up and build"
+sh scripts/setup.sh --test
+
+step "Rust core: cargo test"
+cargo test --quiet
+
+step "WebAssembly in Node: wasm-pack test --node"
+wasm-pack --log-level error test --node
+
+step "WebAssembly in Chromium: wasm-pack test --headless --chrome"
+WASM_BINDGEN_USE_BROWSER=1 wasm-pack --log-level error test --headless --chrome
+
+step "TypeScript declarations: tsc -p tests/types"
+node_modules/.bin/tsc -p tests/types
+
+step "JavaScript package: node --test tests/js/"
+node --test tests/js/

@@ -1,0 +1,181 @@
+// The package as a user imports it in Node: send, verify, replay, lockout,
+// expiry and errors through the JS API.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { OtpEngine, languages, render, validate } from "edge-otp";
+
+const SECRET = "a test secret of thirty-two byte";
+const APP = "7f3c9a0d2b8e4f61a5c0d9e8b7a6f5e4";
+const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
+const PARAMS = {
+  Channel: "SMS",
+  BrandName: "ExampleCorp",
+  OriginationIdentity: "+18555550142",
+  DestinationIdentity: "+12065550007",
+  ReferenceId: "SampleReferenceId",
+};
+const otp = (sent) => sent.sms.body.match(/\d{5,8}/)[0];
+const guess = (Otp) => ({ ReferenceId: PARAMS.ReferenceId, DestinationIdentity: PARAMS.DestinationIdentity, Otp });
+const wrongFor = (code) => (code === "000000" ? "000001" : "000000");
+
+/** A one-key store applying the engine's verify actions, as a host does. */
+function apply(record, result) {
+  if (result.action === "write") return result.record;
+  if (result.action === "delete") return null;
+  return record;
+}
+
+test("send answers the record to store and the SMS to deliver", () => {
+  const engine = new OtpEngine(SECRET);
+  const sent = engine.send(APP, { ...PARAMS, EntityId: "1101", TemplateId: "1107" }, T0);
+  assert.match(sent.storageKey, /^otp_[A-Za-z0-9_-]{43}$/);
+  assert.equal(sent.ttlSeconds, 15 * 60);
+  assert.equal(sent.expiresAtMs, T0 + 15 * 60 * 1000);
+  assert.deepEqual(
+    { ...sent.sms, body: undefined, messageId: undefined },
+    {
+      body: undefined,
+      messageId: undefined,
+      to: "+12065550007",
+      from: "+18555550142",
+      originationKind: "PhoneNumber",
+      encoding: "GSM-7",
+      segments: 1,
+      entityId: "1101",
+      templateId: "1107",
+    },
+  );
+  assert.equal(sent.sms.body, `This is your One Time Password: ${otp(sent)} from ExampleCorp`);
+  assert.match(sent.sms.messageId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.ok(!sent.record.includes(otp(sent)) && !sent.record.includes("2065550007"));
+  assert.equal(engine.storageKey(APP, guess("x")), sent.storageKey);
+});
+
+test("the right code is valid once; a replay finds nothing", () => {
+  const engine = new OtpEngine(SECRET);
+  const sent = engine.send(APP, PARAMS, T0);
+  let record = sent.record;
+  const first = engine.verify(APP, guess(otp(sent)), record, T0 + 1000);
+  assert.deepEqual(first, { valid: true, reason: "Valid", attemptsLeft: 0, action: "delete" });
+  record = apply(record, first);
+  const replay = engine.verify(APP, guess(otp(sent)), record, T0 + 2000);
+  assert.deepEqual(replay, { valid: false, reason: "NotFound", attemptsLeft: 0, action: "keep" });
+});
+
+test("wrong codes use up AllowedAttempts, then even the right code fails", () => {
+  const engine = new OtpEngine(SECRET);
+  const sent = engine.send(APP, { ...PARAMS, AllowedAttempts: 2 }, T0);
+  let record = sent.record;
+  for (const left of [1, 0]) {
+    const r = engine.verify(APP, guess(wrongFor(otp(sent))), record, T0);
+    assert.equal(r.valid, false);
+    assert.equal(r.reason, "Mismatch");
+    assert.equal(r.attemptsLeft, left);
+    assert.equal(r.action, "write");
+    assert.equal(r.ttlSeconds, 15 * 60);
+    record = apply(record, r);
+  }
+  const locked = engine.verify(APP, guess(otp(sent)), record, T0);
+  assert.deepEqual(locked, { valid: false, reason: "AttemptsExhausted", attemptsLeft: 0, action: "keep" });
+});
+
+test("a code expires after ValidityPeriod minutes", () => {
+  const engine = new OtpEngine(SECRET);
+  const sent = engine.send(APP, { ...PARAMS, ValidityPeriod: 5 }, T0);
+  const justBefore = engine.verify(APP, guess(otp(sent)), sent.record, T0 + 5 * 60_000 - 1);
+  assert.equal(justBefore.valid, true);
+  const atExpiry = engine.verify(APP, guess(otp(sent)), sent.record, T0 + 5 * 60_000);
+  assert.deepEqual(atExpiry, { valid: false, reason: "Expired", attemptsLeft: 0, action: "delete" });
+});
+
+test("a new send replaces the old code", () => {
+  const engine = new OtpEngine(SECRET);
+  const first = engine.send(APP, PARAMS, T0);
+  let second = engine.send(APP, PARAMS, T0 + 1000);
+  while (otp(second) === otp(first)) second = engine.send(APP, PARAMS, T0 + 1000);
+  assert.equal(second.storageKey, first.storageKey);
+  assert.equal(engine.verify(APP, guess(otp(first)), second.record, T0 + 2000).reason, "Mismatch");
+  assert.equal(engine.verify(APP, guess(otp(second)), second.record, T0 + 2000).valid, true);
+});
+
+test("bad input throws Errors named after Pinpoint exceptions", () => {
+  const engine = new OtpEngine(SECRET);
+  const cases = [
+    [{ ...PARAMS, CodeLength: 9 }, "CodeLength", "CodeLength must be between 5 and 8, got 9"],
+    [{ ...PARAMS, CodeLength: "6" }, "CodeLength", 'CodeLength must be an integer, got "6"'],
+    [{ ...PARAMS, BrandName: "x".repeat(21) }, "BrandName", /^BrandName must be 1 to 20 characters, got 21/],
+    [{ ...PARAMS, Channel: "EMAIL" }, "Channel", 'Channel must be SMS, got "EMAIL"'],
+    [{ ...PARAMS, Language: "xx-XX" }, "Language", /^Language must be one of de-DE, /],
+    [{ ...PARAMS, DestinationIdentity: "555" }, "DestinationIdentity", /E\.164/],
+    [{ ...PARAMS, ReferenceId: undefined }, "ReferenceId", "ReferenceId is required"],
+    [[1, 2], undefined, "The request body must be a JSON object, got an array"],
+    [{ a: 10n }, undefined, /^The request body is not valid JSON/],
+  ];
+  for (const [params, field, message] of cases) {
+    assert.throws(
+      () => engine.send(APP, params, T0),
+      (e) => {
+        assert.ok(e instanceof Error);
+        assert.equal(e.name, "BadRequestException");
+        assert.equal(e.status, 400);
+        assert.equal(e.field, field);
+        if (message instanceof RegExp) assert.match(e.message, message);
+        else assert.equal(e.message, message);
+        return true;
+      },
+    );
+  }
+  assert.throws(() => engine.verify(APP, { ...guess("1"), Otp: 123456 }, null, T0), {
+    name: "BadRequestException",
+    field: "Otp",
+    message: "Otp must be a string, got a number",
+  });
+  assert.throws(() => engine.verify(APP, guess("1"), "not a record", T0), {
+    name: "InternalServerErrorException",
+    status: 500,
+  });
+  assert.throws(() => new OtpEngine("too short"), { name: "InternalServerErrorException" });
+});
+
+test("validate reports every field, render and languages cover all 13", () => {
+  const v = validate({ Channel: "SMS", CodeLength: 9, Language: "ja-jp" });
+  assert.equal(v.parameters, null);
+  assert.deepEqual(
+    v.errors.map((e) => e.field),
+    ["BrandName", "CodeLength", "OriginationIdentity", "DestinationIdentity", "ReferenceId"],
+  );
+  const ok = validate({ ...PARAMS, Language: "ja-jp" });
+  assert.deepEqual(ok.errors, []);
+  assert.equal(ok.parameters.Language, "ja-JP");
+  assert.equal(ok.parameters.CodeLength, 6);
+
+  const all = languages();
+  assert.equal(all.length, 13);
+  for (const { tag, nativeName } of all) {
+    assert.ok(nativeName.length > 0);
+    const m = render(tag, "123456", "Acme");
+    assert.ok(m.body.includes("123456") && m.body.includes("Acme"), tag);
+    assert.equal(m.segments, 1);
+  }
+  assert.deepEqual(render("en-US", "123456", "{{otp}}"), {
+    body: "This is your One Time Password: 123456 from {{otp}}",
+    encoding: "GSM-7",
+    segments: 1,
+  });
+  assert.equal(render("zh-CN", "123456", "Acme").encoding, "UCS-2");
+});
+
+test("the hand-written declarations never fall back to any", async () => {
+  const { readFile, readdir } = await import("node:fs/promises");
+  const pkg = new URL("../../pkg/", import.meta.url);
+  const declarations = (await readdir(pkg, { recursive: true })).filter(
+    (f) => f.endsWith(".d.ts") && !f.startsWith("wasm"),
+  );
+  assert.ok(declarations.includes("engine.d.ts"), String(declarations));
+  for (const file of declarations) {
+    const code = (await readFile(new URL(file, pkg), "utf8"))
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/\/\/.*$/gm, "");
+    assert.doesNotMatch(code, /\bany\b/, file);
+  }
+});
