@@ -3,11 +3,13 @@
 import * as core from "./wasm/edge_otp.js";
 
 /**
- * JSON text of a caller's value. A value JSON can't carry (a BigInt, a
- * cycle) becomes text that is not JSON, so the core answers with its usual
- * BadRequestException instead of this layer making up a rule of its own.
+ * Parameters as JSON text: a string is taken to be JSON text already (an
+ * HTTP body, say); anything else is stringified. A value JSON can't carry
+ * (a BigInt, a cycle) becomes text that is not JSON, so the core answers
+ * with its usual BadRequestException instead of this layer making up a rule.
  */
 function toJson(value) {
+  if (typeof value === "string") return value;
   try {
     return JSON.stringify(value) ?? "";
   } catch {
@@ -39,6 +41,14 @@ export class OtpEngine {
   free() {
     this.#engine.free();
   }
+}
+
+/**
+ * An Error for a Pinpoint exception the host detects itself (an unknown path,
+ * a store failure), shaped like the core's own: `name`, `status`, `message`.
+ */
+export function pinpointError(exceptionName, message) {
+  return core.pinpointError(exceptionName, message);
 }
 
 export function validate(parameters) {

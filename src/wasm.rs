@@ -282,3 +282,11 @@ pub fn sign_request(
     .map_err(to_js_error)?;
     Ok(signed.into_iter().flat_map(|(name, value)| [name.to_owned(), value]).collect())
 }
+
+/// An `Error` for the exception named (e.g. `NotFoundException`), made like
+/// every other error of the core, for failures the host detects itself.
+#[wasm_bindgen(js_name = pinpointError)]
+pub fn pinpoint_error(name: &str, message: &str) -> JsValue {
+    let exception = Exception::from_name(name).unwrap_or(Exception::InternalServerError);
+    to_js_error(Error::new(exception, message))
+}

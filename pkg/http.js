@@ -1,0 +1,121 @@
+// Pinpoint's OTP REST API as one Fetch-standard handler, (Request) => Promise<Response>.
+// Routing, body limits and response shapes are HTTP; every rule about the
+// request itself (parameters, signatures) is the core's.
+import { pinpointError, verifySignature } from "./engine.js";
+
+/** Pinpoint refuses bodies over this size; so do we, without reading them whole. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const ROUTE = /^\/v1\/apps\/([^/]+)\/(otp|verify-otp)$/;
+
+/**
+ * @param {object} options
+ * @param {import("./service.js").OtpService} options.service
+ * @param {Record<string, string> | null} options.credentials access key id to
+ *   secret access key, for SigV4 (service `mobiletargeting`); null turns
+ *   authentication off (only for tests behind other protection)
+ * @param {string[] | null} [options.applicationIds] the ids served; null serves any
+ * @param {import("./transports/dev-inbox.js").DevInbox} [options.devInbox] enables GET /_dev/sms
+ * @param {() => number} [options.clock] milliseconds since the epoch, for signature times
+ * @param {(event: object) => void} [options.log]
+ */
+export function createHandler({ service, credentials, applicationIds = null, devInbox, clock = Date.now, log = () => {} }) {
+  return async function handle(request) {
+    const requestId = crypto.randomUUID();
+    try {
+      return await route(request, requestId);
+    } catch (error) {
+      return errorResponse(error, requestId, log);
+    }
+  };
+
+  async function route(request, requestId) {
+    const url = new URL(request.url);
+    if (devInbox && url.pathname === "/_dev/sms") {
+      if (request.method !== "GET") throw pinpointError("MethodNotAllowedException", "Use GET on /_dev/sms.");
+      return json(200, { messages: devInbox.messages() }, requestId);
+    }
+    const match = ROUTE.exec(url.pathname);
+    if (!match) throw pinpointError("NotFoundException", `No such resource: ${url.pathname}`);
+    if (request.method !== "POST") {
+      throw pinpointError("MethodNotAllowedException", `Use POST on ${url.pathname}, not ${request.method}.`);
+    }
+    const body = await readBody(request);
+    if (credentials) {
+      verifySignature(
+        { method: request.method, path: url.pathname, query: url.search.slice(1), headers: [...request.headers] },
+        body,
+        "mobiletargeting",
+        credentials,
+        clock(),
+      );
+    }
+    const applicationId = decodePathSegment(match[1]);
+    if (applicationId === null || (applicationIds && !applicationIds.includes(applicationId))) {
+      throw pinpointError("NotFoundException", `Application ${applicationId} was not found.`);
+    }
+    const text = new TextDecoder().decode(body);
+    const answer =
+      match[2] === "otp"
+        ? await service.send(applicationId, text, { requestId })
+        : await service.verify(applicationId, text);
+    return json(200, answer, requestId);
+  }
+}
+
+function decodePathSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null; // malformed %-encoding names no application
+  }
+}
+
+/** The body, refused with 413 once it passes MAX_BODY_BYTES (read no further). */
+async function readBody(request) {
+  const tooLarge = () =>
+    pinpointError("PayloadTooLargeException", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return new Uint8Array(0);
+  const chunks = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+function json(status, value, requestId, headers = {}) {
+  return new Response(JSON.stringify(value), {
+    status,
+    headers: { "content-type": "application/json", "x-amzn-RequestId": requestId, ...headers },
+  });
+}
+
+/**
+ * Errors as Pinpoint sends them: the status, `x-amzn-ErrorType`, and
+ * `{ Message, RequestID }`. Anything not made by the core (a bug) is a 500
+ * whose details stay in the log.
+ */
+function errorResponse(error, requestId, log) {
+  let { name, status, message } = error ?? {};
+  if (typeof status !== "number" || !name?.endsWith("Exception")) {
+    log({ event: "internal-error", requestId, error: String(error?.stack ?? error) });
+    ({ name, status, message } = pinpointError("InternalServerErrorException", "An internal error occurred."));
+  }
+  return json(status, { Message: message, RequestID: requestId }, requestId, { "x-amzn-ErrorType": name });
+}

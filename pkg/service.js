@@ -1,0 +1,103 @@
+// SendOtpMessage and VerifyOtpMessage with I/O: an engine (the rules), a
+// store (the state) and a transport (the SMS). Every decision is the
+// engine's; this file only moves records and messages.
+import { OtpEngine, pinpointError } from "./engine.js";
+
+/** Compare-and-swap rounds before a verify gives up under contention. */
+const MAX_VERIFY_ROUNDS = 64;
+
+export class OtpService {
+  #engine;
+  #store;
+  #transport;
+  #clock;
+  #log;
+
+  /**
+   * @param {object} options
+   * @param {string} options.secret keys every HMAC (16+ bytes; 32 random ones is good)
+   * @param {import("./stores/types.js").OtpStore} options.store
+   * @param {import("./transports/types.js").SmsTransport} options.transport
+   * @param {() => number} [options.clock] milliseconds since the epoch
+   * @param {(event: object) => void} [options.log] structured events, never secrets
+   */
+  constructor({ secret, store, transport, clock = Date.now, log = () => {} }) {
+    this.#engine = new OtpEngine(secret);
+    this.#store = store;
+    this.#transport = transport;
+    this.#clock = clock;
+    this.#log = log;
+  }
+
+  /**
+   * SendOtpMessage. `parameters` is the request object or its JSON text.
+   * Answers Pinpoint's MessageResponse; a failed delivery is reported in it,
+   * as Pinpoint does, and its code is removed so it can never be verified.
+   */
+  async send(applicationId, parameters, { requestId = crypto.randomUUID() } = {}) {
+    const sent = this.#engine.send(applicationId, parameters, this.#clock());
+    const version = await this.#storeCall(() =>
+      this.#store.set(sent.storageKey, sent.record, sent.ttlSeconds),
+    );
+    const delivery = await this.#deliver(sent.sms);
+    if (delivery.DeliveryStatus !== "SUCCESSFUL") {
+      // Only our own record goes: a newer send may have replaced it since.
+      await this.#storeCall(() => this.#store.compareAndSwap(sent.storageKey, version, null));
+    }
+    this.#log({ event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus });
+    return {
+      ApplicationId: applicationId,
+      RequestId: requestId,
+      Result: {
+        [sent.sms.to]: { ...delivery, MessageId: sent.sms.messageId },
+      },
+    };
+  }
+
+  /**
+   * VerifyOtpMessage: `{ Valid }`. A compare-and-swap loop, so that on a
+   * strongly consistent store concurrent guesses never use more than
+   * AllowedAttempts between them.
+   */
+  async verify(applicationId, parameters) {
+    const key = this.#engine.storageKey(applicationId, parameters);
+    for (let round = 0; round < MAX_VERIFY_ROUNDS; round++) {
+      const current = await this.#storeCall(() => this.#store.get(key));
+      const result = this.#engine.verify(applicationId, parameters, current?.value, this.#clock());
+      const done =
+        result.action === "keep" ||
+        (await this.#storeCall(() =>
+          this.#store.compareAndSwap(
+            key,
+            current.version,
+            result.action === "write" ? result.record : null,
+            result.ttlSeconds,
+          ),
+        ));
+      if (done) {
+        this.#log({ event: "verify", applicationId, reason: result.reason });
+        return { Valid: result.valid };
+      }
+    }
+    throw pinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
+  }
+
+  async #deliver(sms) {
+    try {
+      return await this.#transport.send(sms);
+    } catch (error) {
+      this.#log({ event: "transport-error", messageId: sms.messageId, error: String(error?.message ?? error) });
+      return { DeliveryStatus: "UNKNOWN_FAILURE", StatusCode: 500, StatusMessage: "The SMS transport failed." };
+    }
+  }
+
+  /** A store failure is an InternalServerErrorException; details go to the log only. */
+  async #storeCall(call) {
+    try {
+      return await call();
+    } catch (error) {
+      this.#log({ event: "store-error", error: String(error?.message ?? error) });
+      throw pinpointError("InternalServerErrorException", "The OTP store is unavailable; nothing was sent or changed.");
+    }
+  }
+}

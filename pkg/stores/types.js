@@ -1,0 +1,2 @@
+// Types only: see types.d.ts.
+export {};
