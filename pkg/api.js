@@ -1,5 +1,7 @@
 // What every runtime entry exports once the wasm module is instantiated.
-export { OtpEngine, languages, pinpointError, render, signRequest, validate, verifySignature } from "./engine.js";
+export {
+  OtpEngine, deliveryStatus, languages, pinpointError, render, signRequest, validate, verifySignature,
+} from "./engine.js";
 export { OtpService } from "./service.js";
 export { createHandler, MAX_BODY_BYTES } from "./http.js";
 export { MemoryStore } from "./stores/memory.js";

@@ -197,3 +197,20 @@ export declare function signRequest(
   service: string,
   nowMs?: number,
 ): [string, string][];
+
+/** Pinpoint's per-address delivery result. */
+export interface DeliveryResult {
+  DeliveryStatus: "SUCCESSFUL" | "THROTTLED" | "TEMPORARY_FAILURE" | "PERMANENT_FAILURE" | "UNKNOWN_FAILURE";
+  StatusCode: number;
+  StatusMessage: string;
+}
+
+/**
+ * What an SMS provider's answer means for Pinpoint's result: `outcome` is the
+ * HTTP status, or "timeout" / "network-error" when there was no answer.
+ */
+export declare function deliveryStatus(
+  provider: "webhook" | "twilio" | "aws-sms",
+  outcome: number | "timeout" | "network-error",
+  details?: { errorCode?: string | number | null; messageId?: string | null },
+): DeliveryResult;

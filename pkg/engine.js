@@ -88,3 +88,18 @@ export function signRequest(request, body, credentials, region, service, nowMs =
   for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
   return pairs;
 }
+
+/**
+ * What an SMS provider's answer means for Pinpoint's result. `outcome` is the
+ * HTTP status, or "timeout" or "network-error" when there was no answer;
+ * `errorCode` and `messageId` are the provider's, when its body had them.
+ */
+export function deliveryStatus(provider, outcome, { errorCode, messageId } = {}) {
+  const http = typeof outcome === "number";
+  return JSON.parse(
+    core.deliveryStatus(
+      provider, http ? "http" : outcome, http ? outcome : 0,
+      errorCode == null ? undefined : String(errorCode), messageId == null ? undefined : String(messageId),
+    ),
+  );
+}

@@ -3,6 +3,7 @@
 //! comes from the platform, and state lives in the host's key-value store.
 
 pub mod code;
+pub mod delivery;
 pub mod error;
 pub mod hash;
 pub mod identity;

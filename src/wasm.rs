@@ -290,3 +290,36 @@ pub fn pinpoint_error(name: &str, message: &str) -> JsValue {
     let exception = Exception::from_name(name).unwrap_or(Exception::InternalServerError);
     to_js_error(Error::new(exception, message))
 }
+
+/// What an SMS provider's answer means for Pinpoint's result:
+/// `{DeliveryStatus, StatusCode, StatusMessage}` as JSON text. `outcome` is
+/// `http` (with `httpStatus`, and the provider's error code and message id
+/// when its body had them), `timeout` or `network-error`.
+#[wasm_bindgen(js_name = deliveryStatus)]
+pub fn delivery_status(
+    provider: &str,
+    outcome: &str,
+    #[wasm_bindgen(js_name = httpStatus)] http_status: u16,
+    #[wasm_bindgen(js_name = errorCode)] error_code: Option<String>,
+    #[wasm_bindgen(js_name = messageId)] message_id: Option<String>,
+) -> JsResult<String> {
+    use crate::delivery::{self, Answer, Provider};
+    let host_bug = |what: &str| to_js_error(Error::new(Exception::InternalServerError, what));
+    let provider = Provider::from_name(provider).ok_or_else(|| host_bug("unknown SMS provider"))?;
+    let answer = match outcome {
+        "http" => Answer::Http {
+            status: http_status,
+            error_code: error_code.as_deref(),
+            message_id: message_id.as_deref(),
+        },
+        "timeout" => Answer::Timeout,
+        "network-error" => Answer::NetworkError,
+        _ => return Err(host_bug("outcome must be http, timeout or network-error")),
+    };
+    let d = delivery::delivery(provider, answer);
+    Ok(Writer::object()
+        .string("DeliveryStatus", d.status.name())
+        .number("StatusCode", d.status_code.into())
+        .string("StatusMessage", &d.status_message)
+        .finish())
+}
