@@ -1,0 +1,94 @@
+// A local HTTP server standing in for an SMS provider on 127.0.0.1: it
+// records each request and answers with the next scripted reply.
+import { createServer } from "node:http";
+
+/**
+ * Replies are `{ status, headers?, body? }` (body: object → JSON) or
+ * `"hang"` (never answers, for timeouts). Without a script, every request
+ * gets `fallback`.
+ */
+export async function startProvider(fallback = { status: 200, body: {} }) {
+  const requests = [];
+  const script = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const headers = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+      requests.push({ method: req.method, url: req.url, headers, header: (n) => req.headers[n.toLowerCase()], body });
+      const reply = script.shift() ?? fallback;
+      if (reply === "hang") return;
+      const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body ?? {});
+      res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+      res.end(text);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    /** Queues replies for the next requests. */
+    reply: (...replies) => script.push(...replies),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  };
+}
+
+/** A port nothing listens on: bound by the OS, then released. */
+export async function refusedUrl() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** An SMS as OtpEngine.send answers it. */
+export const SMS = Object.freeze({
+  messageId: "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+  to: "+12065550007",
+  from: "+18555550142",
+  originationKind: "PhoneNumber",
+  body: "This is your One Time Password: 123456 from ExampleCorp",
+  encoding: "GSM-7",
+  segments: 1,
+});
+
+/**
+ * The failure answers every transport must map, with what they mean when
+ * the provider gives no error code.
+ */
+export const FAILURES = [
+  { reply: { status: 400, body: {} }, status: "PERMANENT_FAILURE", code: 400 },
+  { reply: { status: 401, body: {} }, status: "PERMANENT_FAILURE", code: 401 },
+  { reply: { status: 403, body: {} }, status: "PERMANENT_FAILURE", code: 403 },
+  { reply: { status: 404, body: {} }, status: "PERMANENT_FAILURE", code: 404 },
+  { reply: { status: 429, body: {} }, status: "THROTTLED", code: 429 },
+  { reply: { status: 500, body: {} }, status: "TEMPORARY_FAILURE", code: 500 },
+  { reply: { status: 503, body: "<html>busy</html>" }, status: "TEMPORARY_FAILURE", code: 503 },
+  { reply: { status: 302, headers: { location: "http://127.0.0.1:1/" } }, status: "UNKNOWN_FAILURE", code: 302 },
+];
+
+/**
+ * Sends a code through an OtpService delivering with `transport`, then
+ * tries that code (read from what the provider received, by `codeOf`).
+ * Answers the SendOtpMessage response, the verify answer, the store and
+ * every log event.
+ */
+export async function sendAndVerify({ OtpService, MemoryStore }, transport, codeOf) {
+  const logs = [];
+  const store = new MemoryStore();
+  const service = new OtpService({ secret: "a test secret of thirty-two byte", store, transport, log: (e) => logs.push(e) });
+  const params = { Channel: "SMS", BrandName: "ExampleCorp", OriginationIdentity: SMS.from, DestinationIdentity: SMS.to, ReferenceId: "ref-1" };
+  const response = await service.send("app1", params);
+  const code = codeOf();
+  const verified = code
+    ? await service.verify("app1", { ReferenceId: "ref-1", DestinationIdentity: SMS.to, Otp: code })
+    : null;
+  return { response, result: response.Result[SMS.to], verified, storeSize: store.size, logs };
+}
