@@ -3,6 +3,10 @@ export {
   OtpEngine, deliveryStatus, languages, pinpointError, render, signRequest, validate, verifySignature,
 } from "./engine.js";
 export { OtpService } from "./service.js";
-export { createHandler, MAX_BODY_BYTES } from "./http.js";
+export { createHandler, errorResponse, MAX_BODY_BYTES } from "./http.js";
+export { DEV_DEFAULTS, fromEnv } from "./config.js";
 export { MemoryStore } from "./stores/memory.js";
+export { DurableObjectStore, OtpRecordObject } from "./stores/durable-object.js";
+export { KV_MIN_TTL_SECONDS, WorkersKvStore } from "./stores/workers-kv.js";
 export { DevInbox } from "./transports/dev-inbox.js";
+export { SMS_TRANSPORTS, transportFromEnv } from "./transports/index.js";

@@ -16,10 +16,24 @@ const ROUTE = /^\/v1\/apps\/([^/]+)\/(otp|verify-otp)$/;
  *   authentication off (only for tests behind other protection)
  * @param {string[] | null} [options.applicationIds] the ids served; null serves any
  * @param {import("./transports/dev-inbox.js").DevInbox} [options.devInbox] enables GET /_dev/sms
+ * @param {{ offsetMs: number }} [options.devClock] enables /_dev/clock, which
+ *   sets `offsetMs` (the caller adds it to its clocks); development only
+ * @param {(request: Request) => Promise<Response>} [options.staticFiles] answers
+ *   GET and HEAD outside /v1/ and /_dev/ (the API wins); its 404 falls through
+ *   to NotFoundException
  * @param {() => number} [options.clock] milliseconds since the epoch, for signature times
  * @param {(event: object) => void} [options.log]
  */
-export function createHandler({ service, credentials, applicationIds = null, devInbox, clock = Date.now, log = () => {} }) {
+export function createHandler({
+  service,
+  credentials,
+  applicationIds = null,
+  devInbox,
+  devClock,
+  staticFiles,
+  clock = Date.now,
+  log = () => {},
+}) {
   return async function handle(request) {
     const requestId = crypto.randomUUID();
     try {
@@ -34,6 +48,12 @@ export function createHandler({ service, credentials, applicationIds = null, dev
     if (devInbox && url.pathname === "/_dev/sms") {
       if (request.method !== "GET") throw pinpointError("MethodNotAllowedException", "Use GET on /_dev/sms.");
       return json(200, { messages: devInbox.messages() }, requestId);
+    }
+    if (devClock && url.pathname === "/_dev/clock") return clockRoute(request, requestId);
+    const isApi = url.pathname.startsWith("/v1/") || url.pathname.startsWith("/_dev/");
+    if (staticFiles && !isApi && (request.method === "GET" || request.method === "HEAD")) {
+      const file = await staticFiles(request);
+      if (file.status !== 404) return file;
     }
     const match = ROUTE.exec(url.pathname);
     if (!match) throw pinpointError("NotFoundException", `No such resource: ${url.pathname}`);
@@ -60,6 +80,26 @@ export function createHandler({ service, credentials, applicationIds = null, dev
         ? await service.send(applicationId, text, { requestId })
         : await service.verify(applicationId, text);
     return json(200, answer, requestId);
+  }
+
+  /** GET answers the offset; POST `{"offsetMs": N}` sets it (N may be negative). */
+  async function clockRoute(request, requestId) {
+    if (request.method === "POST") {
+      let offsetMs;
+      try {
+        ({ offsetMs } = JSON.parse(new TextDecoder().decode(await readBody(request))));
+      } catch (error) {
+        if (error?.name === "PayloadTooLargeException") throw error;
+      }
+      if (!Number.isSafeInteger(offsetMs)) {
+        throw pinpointError("BadRequestException", 'The body must be {"offsetMs": <whole milliseconds>}.');
+      }
+      devClock.offsetMs = offsetMs;
+      log({ event: "dev-clock", offsetMs });
+    } else if (request.method !== "GET") {
+      throw pinpointError("MethodNotAllowedException", "Use GET or POST on /_dev/clock.");
+    }
+    return json(200, { offsetMs: devClock.offsetMs }, requestId);
   }
 }
 
@@ -108,10 +148,10 @@ function json(status, value, requestId, headers = {}) {
 
 /**
  * Errors as Pinpoint sends them: the status, `x-amzn-ErrorType`, and
- * `{ Message, RequestID }`. Anything not made by the core (a bug) is a 500
- * whose details stay in the log.
+ * `{ Message, RequestID }`. Anything not made by the core (a bug, a missing
+ * setting) is a 500 whose details stay in the log.
  */
-function errorResponse(error, requestId, log) {
+export function errorResponse(error, requestId = crypto.randomUUID(), log = () => {}) {
   let { name, status, message } = error ?? {};
   if (typeof status !== "number" || !name?.endsWith("Exception")) {
     log({ event: "internal-error", requestId, error: String(error?.stack ?? error) });

@@ -57,3 +57,107 @@ try {
   void status;
 }
 void [encoding, tags, body];
+
+// The service, its stores and transports, and the HTTP handler.
+import {
+  DevInbox,
+  DurableObjectStore,
+  MemoryStore,
+  OtpRecordObject,
+  OtpService,
+  WorkersKvStore,
+  createHandler,
+  errorResponse,
+  fromEnv,
+  transportFromEnv,
+  type DevMessage,
+  type FetchHandler,
+  type MessageResponse,
+  type OtpStore,
+  type VerificationResponse,
+} from "edge-otp";
+
+const inbox = new DevInbox({ print: (line) => console.log(line), limit: 10 });
+const service = new OtpService({
+  secret: "a test secret of thirty-two byte",
+  store: new MemoryStore({ clock: () => Date.now() }),
+  transport: inbox,
+  log: (event) => console.log(event.event),
+});
+async function serviceFlow(): Promise<void> {
+  const response: MessageResponse = await service.send("app", {
+    Channel: "SMS",
+    BrandName: "ExampleCorp",
+    OriginationIdentity: "+18555550142",
+    DestinationIdentity: "+12065550007",
+    ReferenceId: "ref",
+  });
+  const status: string = response.Result["+12065550007"].DeliveryStatus;
+  const fromBody: MessageResponse = await service.send("app", '{"Channel":"SMS"}', { requestId: "r" });
+  const verified: VerificationResponse = await service.verify("app", {
+    ReferenceId: "ref",
+    DestinationIdentity: "+12065550007",
+    Otp: "123456",
+  });
+  const valid: boolean = verified.Valid;
+  const messages: DevMessage[] = inbox.messages();
+  const body: string = messages[0].Body;
+  // @ts-expect-error Otp is required
+  await service.verify("app", { ReferenceId: "ref", DestinationIdentity: "+12065550007" });
+  void [status, fromBody, valid, body];
+}
+
+const handler: FetchHandler = createHandler({
+  service,
+  credentials: { test: "test" },
+  applicationIds: ["app"],
+  devInbox: inbox,
+  devClock: { offsetMs: 0 },
+  staticFiles: async () => new Response("", { status: 404 }),
+});
+async function handlerFlow(): Promise<Response> {
+  const answer: Response = await handler(new Request("http://127.0.0.1:8787/v1/apps/app/otp", { method: "POST" }));
+  return answer.ok ? answer : errorResponse(new Error("x"));
+}
+// @ts-expect-error credentials are required (null turns SigV4 off explicitly)
+createHandler({ service });
+
+const fromSettings: { handler: FetchHandler } = fromEnv(
+  { OTP_SECRET: "x".repeat(32), ACCESS_KEYS: "id:secret", APPLICATION_IDS: "*", SMS_TRANSPORT: "dev" },
+  { store: new MemoryStore() },
+);
+// @ts-expect-error a store is required
+fromEnv({ DEV_MODE: "true" }, {});
+const transportSend: OtpService | null = transportFromEnv({ SMS_TRANSPORT: "dev" }) ? null : service;
+
+// Any object with these three methods is a store.
+const custom: OtpStore = {
+  get: async () => null,
+  set: async () => "1",
+  compareAndSwap: async () => true,
+};
+// A Durable Object namespace and a KV namespace, as their bindings look.
+const namespace = {
+  idFromName: (name: string) => ({ name }),
+  get: (id: { name: string }) => ({
+    fetch: async (input: string, init?: RequestInit) => new Response(`${id.name} ${input} ${init?.method}`),
+  }),
+};
+const durable: OtpStore = new DurableObjectStore(namespace);
+const kv: OtpStore = new WorkersKvStore({
+  getWithMetadata: async () => ({ value: null, metadata: null }),
+  put: async () => {},
+  delete: async () => {},
+});
+// @ts-expect-error a KV namespace must have getWithMetadata
+new WorkersKvStore({ get: async () => null });
+const recordObject = new OtpRecordObject({
+  storage: {
+    get: async () => undefined,
+    put: async () => {},
+    deleteAll: async () => {},
+    setAlarm: async () => {},
+    deleteAlarm: async () => {},
+  },
+});
+void [serviceFlow, handlerFlow, fromSettings, transportSend, custom, durable, kv, recordObject.alarm()];

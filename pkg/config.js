@@ -1,0 +1,131 @@
+// The service and its Fetch handler, built from a deployment's settings: a
+// Worker's env, or Deno.env.toObject(). The runtime adapter brings the store
+// (it owns the bindings); everything else is read here, so every runtime
+// takes the same settings:
+//
+//   OTP_SECRET       keys every HMAC: 16+ bytes (32 random ones is good). Required.
+//   ACCESS_KEYS      the SigV4 key pairs allowed in: "id:secret,id2:secret2". Required.
+//   APPLICATION_IDS  the application ids served, comma-separated; absent or "*" serves any.
+//   SMS_TRANSPORT    how SMS leave: "dev" (kept in memory, delivered nowhere).
+//   DEV_MODE         "true" for `npm start` only: the settings above get dev
+//                    defaults, and /_dev/sms and /_dev/clock open. Never in production.
+import { createHandler } from "./http.js";
+import { OtpService } from "./service.js";
+import { DevInbox } from "./transports/dev-inbox.js";
+import { transportFromEnv } from "./transports/index.js";
+
+/** What `npm start` runs with, unless the environment says otherwise. Public: never for production. */
+export const DEV_DEFAULTS = Object.freeze({
+  OTP_SECRET: "edge-otp development secret: not for production",
+  ACCESS_KEYS: "test:test",
+  SMS_TRANSPORT: "dev",
+});
+
+/**
+ * @param {Record<string, unknown>} env
+ * @param {object} options
+ * @param {import("./stores/types.js").OtpStore} options.store
+ * @param {(request: Request) => Promise<Response>} [options.staticFiles] see createHandler
+ * @param {(event: object) => void} [options.log] structured events, never secrets;
+ *   default: one JSON line each on the console
+ * @returns {{ service: OtpService, handler: (request: Request) => Promise<Response> }}
+ * @throws {Error} naming every missing or malformed setting; the service must not start
+ */
+export function fromEnv(env, { store, staticFiles, log = (event) => console.log(JSON.stringify(event)) }) {
+  const dev = isDevMode(env.DEV_MODE);
+  const settings = dev ? { ...DEV_DEFAULTS, ...withoutEmpty(env) } : env;
+  const problems = [];
+  const setting = (name, read) => {
+    try {
+      return read(settings[name]);
+    } catch (error) {
+      problems.push(error.message);
+      return undefined;
+    }
+  };
+
+  const secret = setting("OTP_SECRET", requireSecret);
+  const credentials = setting("ACCESS_KEYS", parseAccessKeys);
+  const applicationIds = parseApplicationIds(settings.APPLICATION_IDS);
+  // The dev clock moves the service's time and SigV4's together, so tests can
+  // reach an expiry without waiting. Production has no way to move it.
+  const devClock = dev ? { offsetMs: 0 } : undefined;
+  const clock = dev ? () => Date.now() + devClock.offsetMs : Date.now;
+  const transport = setting("SMS_TRANSPORT", () =>
+    // Printing SMS bodies shows codes: only on a developer's console.
+    transportFromEnv(settings, { clock, print: dev ? (line) => console.log(line) : undefined }),
+  );
+  if (!store) problems.push("No store was given (the runtime adapter must pass one).");
+
+  let service;
+  if (secret !== undefined) {
+    try {
+      service = new OtpService({ secret, store, transport, clock, log });
+    } catch (error) {
+      problems.push(`OTP_SECRET: ${error.message}.`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`edge-otp refuses to start: ${problems.join(" ")}`);
+  if (!dev && transport instanceof DevInbox) {
+    log({ event: "warning", message: "SMS_TRANSPORT is dev: codes are kept in memory and no SMS is delivered." });
+  }
+
+  const handler = createHandler({
+    service,
+    credentials,
+    applicationIds,
+    devInbox: dev && transport instanceof DevInbox ? transport : undefined,
+    devClock,
+    staticFiles,
+    clock,
+    log,
+  });
+  return { service, handler };
+}
+
+function isDevMode(value) {
+  return value === true || ["true", "1"].includes(String(value ?? "").toLowerCase());
+}
+
+/** An empty setting counts as unset, so it can't blank out a dev default. */
+function withoutEmpty(env) {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+}
+
+function requireSecret(value) {
+  if (typeof value !== "string" || value === "") {
+    throw new Error(
+      "OTP_SECRET is not set: give it 32 random bytes (e.g. `openssl rand -base64 32`; on Workers, `wrangler secret put OTP_SECRET`).",
+    );
+  }
+  return value;
+}
+
+/** "id:secret,id2:secret2" → { id: secret, id2: secret2 }. Errors never echo a secret. */
+function parseAccessKeys(value) {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new Error(
+      'ACCESS_KEYS is not set: list the SigV4 access keys allowed to call the API as "id:secret,id2:secret2" (on Workers, `wrangler secret put ACCESS_KEYS`).',
+    );
+  }
+  const credentials = Object.create(null);
+  value.split(",").forEach((entry, index) => {
+    const colon = entry.indexOf(":");
+    const id = entry.slice(0, colon).trim();
+    const secretKey = entry.slice(colon + 1).trim();
+    if (colon < 0 || id === "" || secretKey === "") {
+      throw new Error(`ACCESS_KEYS entry ${index + 1} is not of the form id:secret.`);
+    }
+    credentials[id] = secretKey;
+  });
+  return credentials;
+}
+
+/** Absent, empty or "*" serves any application id (null); otherwise the list. */
+function parseApplicationIds(value) {
+  const ids = String(value ?? "")
+    .split(",")
+    .map((id) => id.trim())
+    .filter((id) => id !== "");
+  return ids.length === 0 || ids.includes("*") ? null : ids;
+}

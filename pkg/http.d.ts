@@ -1,0 +1,38 @@
+import type { Log, OtpService } from "./service.js";
+import type { DevInbox } from "./transports/dev-inbox.js";
+
+/** A Fetch-standard handler: Workers' fetch, Deno.serve, Node's Request/Response. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/** Pinpoint refuses bodies over 16 KiB. */
+export declare const MAX_BODY_BYTES: number;
+
+export interface HandlerOptions {
+  service: OtpService;
+  /**
+   * Access key id → secret access key, for SigV4 (service `mobiletargeting`,
+   * any region); null turns authentication off (only behind other protection).
+   */
+  credentials: Readonly<Record<string, string>> | null;
+  /** The application ids served; null (the default) serves any. */
+  applicationIds?: readonly string[] | null;
+  /** Opens GET /_dev/sms. Development only: it shows the codes. */
+  devInbox?: DevInbox;
+  /** Opens /_dev/clock, which sets `offsetMs` (add it to your clocks). Development only. */
+  devClock?: { offsetMs: number };
+  /** Answers GET and HEAD outside /v1/ and /_dev/; its 404 falls through to NotFoundException. */
+  staticFiles?: FetchHandler;
+  /** Milliseconds since the epoch, for signature times. */
+  clock?: () => number;
+  log?: Log;
+}
+
+/**
+ * Pinpoint's OTP REST API: POST /v1/apps/{application-id}/otp and
+ * /verify-otp. Errors as Pinpoint sends them: the status, x-amzn-ErrorType
+ * and `{ Message, RequestID }`.
+ */
+export declare function createHandler(options: HandlerOptions): FetchHandler;
+
+/** A Pinpoint-shaped error response; anything but a PinpointError is a 500 whose details go only to `log`. */
+export declare function errorResponse(error: unknown, requestId?: string, log?: Log): Response;

@@ -1,0 +1,56 @@
+import type { SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters } from "./engine.js";
+import type { OtpStore } from "./stores/types.js";
+import type { Delivery, SmsTransport } from "./transports/types.js";
+
+/** A structured log event: names, ids and outcomes, never a secret, code or phone number. */
+export interface LogEvent {
+  event: string;
+  [detail: string]: string | number | boolean | undefined;
+}
+
+export type Log = (event: LogEvent) => void;
+
+export interface OtpServiceOptions {
+  /** Keys every HMAC: 16+ bytes, ideally 32 random ones. */
+  secret: string;
+  store: OtpStore;
+  transport: SmsTransport;
+  /** Milliseconds since the epoch (Date.now). */
+  clock?: () => number;
+  log?: Log;
+}
+
+/** Pinpoint's EndpointMessageResult for one address. */
+export interface EndpointMessageResult extends Delivery {
+  MessageId: string;
+}
+
+/** Pinpoint's MessageResponse to SendOtpMessage. */
+export interface MessageResponse {
+  ApplicationId: string;
+  RequestId: string;
+  /** Keyed by DestinationIdentity. */
+  Result: Record<string, EndpointMessageResult>;
+}
+
+/** Pinpoint's VerificationResponse. */
+export interface VerificationResponse {
+  Valid: boolean;
+}
+
+/**
+ * SendOtpMessage and VerifyOtpMessage with I/O: the engine decides, the store
+ * keeps the record, the transport delivers. Methods throw PinpointError
+ * (BadRequestException, InternalServerErrorException when the store fails,
+ * TooManyRequestsException when a verify loses too many compare-and-swap rounds).
+ */
+export declare class OtpService {
+  constructor(options: OtpServiceOptions);
+  /** `parameters` may be the request object or its JSON text (an HTTP body). */
+  send(
+    applicationId: string,
+    parameters: SendOtpMessageRequestParameters | string,
+    options?: { requestId?: string },
+  ): Promise<MessageResponse>;
+  verify(applicationId: string, parameters: VerifyOtpMessageRequestParameters | string): Promise<VerificationResponse>;
+}
