@@ -9,6 +9,6 @@ wasm-pack --quiet --log-level error build --target web --out-dir pkg/wasm --no-p
 
 # The features current Rust output uses; binaryen must be told of each.
 node_modules/.bin/wasm-opt pkg/wasm/edge_otp_bg.wasm -o pkg/wasm/edge_otp_bg.wasm -Oz \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   --strip-debug --strip-producers

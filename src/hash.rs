@@ -44,25 +44,24 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Lowercase hexadecimal, as SigV4 writes digests.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 0x0f) as usize] as char);
-    }
-    out
+    let text: Vec<u8> = bytes
+        .iter()
+        .flat_map(|&b| [DIGITS[(b >> 4) as usize], DIGITS[(b & 0x0f) as usize]])
+        .collect();
+    String::from_utf8(text).expect("hex digits are ASCII")
 }
 
 /// Unpadded base64url (RFC 4648 section 5): safe in URLs and storage keys.
 pub fn base64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut text = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
         for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            text.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]);
         }
     }
-    out
+    String::from_utf8(text).expect("base64url is ASCII")
 }
 
 #[cfg(test)]

@@ -277,7 +277,7 @@ pub struct Writer {
 
 impl Writer {
     pub fn object() -> Writer {
-        let mut out = String::with_capacity(256);
+        let mut out = String::with_capacity(512);
         out.push('{');
         Writer { out, first: true }
     }

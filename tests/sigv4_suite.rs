@@ -692,3 +692,34 @@ fn signer_refuses_a_malformed_date() {
     assert_eq!(error.exception, Exception::BadRequest);
     assert!(!error.message.contains(SECRET));
 }
+
+#[test]
+fn verifier_bounds_query_parameters_and_signed_headers() {
+    let signed_with = |query: String| {
+        let mut msg = pinpoint_request();
+        msg.query = query;
+        let params = SigningParams {
+            access_key_id: AKID,
+            secret_access_key: SECRET,
+            session_token: None,
+            region: "eu-west-1",
+            service: "mobiletargeting",
+            amz_date: NOW,
+            normalize_path: true,
+        };
+        msg.headers.retain(|(n, _)| n != "X-Amz-Date" && n != "Authorization");
+        let host = "pinpoint.eu-west-1.amazonaws.com";
+        let added = with_request(&msg, |req| sign(req, host, &params)).unwrap();
+        for (name, value) in added {
+            msg.headers.push((name.to_string(), value));
+        }
+        msg
+    };
+    let params = |n: usize| (0..n).map(|i| format!("p{i}={i}")).collect::<Vec<_>>().join("&");
+    // Sorting is by encoded name: p10 before p2, as SigV4 requires.
+    assert!(check(&signed_with(params(100)), NOW).is_ok());
+    assert_eq!(
+        message(check(&signed_with(params(101)), NOW)),
+        "The request has too many query parameters or signed headers."
+    );
+}
