@@ -484,13 +484,17 @@ fn lookup(key: &str) -> Option<String> {
 
 /// A Pinpoint-like request signed for mobiletargeting in eu-west-1.
 fn pinpoint_request() -> HttpMessage {
-    let unsigned = HttpMessage {
+    signed_for_pinpoint(HttpMessage {
         method: "POST".into(),
         path: "/v1/apps/a%20b/verify-otp".into(),
         query: "x=1".into(),
         headers: vec![("Content-Type".into(), "application/json".into())],
         body: r#"{"VerifyOtpMessageRequestParameters":{"Otp":"123456"}}"#.into(),
-    };
+    })
+}
+
+/// `unsigned` with Host and the signer's headers added, at NOW.
+fn signed_for_pinpoint(unsigned: HttpMessage) -> HttpMessage {
     let params = SigningParams {
         access_key_id: AKID,
         secret_access_key: SECRET,
@@ -698,22 +702,8 @@ fn verifier_bounds_query_parameters_and_signed_headers() {
     let signed_with = |query: String| {
         let mut msg = pinpoint_request();
         msg.query = query;
-        let params = SigningParams {
-            access_key_id: AKID,
-            secret_access_key: SECRET,
-            session_token: None,
-            region: "eu-west-1",
-            service: "mobiletargeting",
-            amz_date: NOW,
-            normalize_path: true,
-        };
-        msg.headers.retain(|(n, _)| n != "X-Amz-Date" && n != "Authorization");
-        let host = "pinpoint.eu-west-1.amazonaws.com";
-        let added = with_request(&msg, |req| sign(req, host, &params)).unwrap();
-        for (name, value) in added {
-            msg.headers.push((name.to_string(), value));
-        }
-        msg
+        msg.headers.retain(|(n, _)| !["Host", "X-Amz-Date", "Authorization"].contains(&n.as_str()));
+        signed_for_pinpoint(msg)
     };
     let params = |n: usize| (0..n).map(|i| format!("p{i}={i}")).collect::<Vec<_>>().join("&");
     // Sorting is by encoded name: p10 before p2, as SigV4 requires.
