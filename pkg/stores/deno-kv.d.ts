@@ -1,0 +1,30 @@
+import type { OtpStore, Versioned } from "./types.js";
+
+/** The part of Deno.Kv this store uses (Deno.Kv fits). */
+export interface DenoKvLike {
+  get(key: unknown[]): Promise<{ value: any; versionstamp: string | null }>;
+  set(key: unknown[], value: unknown, options?: { expireIn?: number }): Promise<{ ok: true; versionstamp: string }>;
+  atomic(): {
+    check(...checks: { key: unknown[]; versionstamp: string | null }[]): any;
+    set(key: unknown[], value: unknown, options?: { expireIn?: number }): any;
+    delete(key: unknown[]): any;
+    commit(): Promise<{ ok: boolean }>;
+  };
+}
+
+/**
+ * An OtpStore on Deno KV (Deno Deploy, or a local file or memory). Strongly
+ * consistent with versionstamp checks: AllowedAttempts holds under any
+ * number of concurrent guesses. Expiry is also checked on read, since Deno
+ * KV removes expired entries late.
+ */
+export declare class DenoKvStore implements OtpStore {
+  /**
+   * @param options.prefix keeps these entries apart from others in the database (["edge-otp"])
+   * @param options.clock milliseconds since the epoch, for expiry
+   */
+  constructor(kv: DenoKvLike, options?: { prefix?: unknown[]; clock?: () => number });
+  get(key: string): Promise<Versioned | null>;
+  set(key: string, value: string, ttlSeconds: number): Promise<string>;
+  compareAndSwap(key: string, version: string, value: string | null, ttlSeconds?: number): Promise<boolean>;
+}
