@@ -1,0 +1,491 @@
+// The demo page: reads the form, asks the wasm module (or the local API), and
+// shows what it answers. No rule lives here: validity, defaults, codes,
+// message text, encodings, segments, verify reasons and attempts left all
+// come from the module.
+import { APPLICATION_ID, apiBackend, browserBackend, localApiAvailable } from "./backends.js";
+
+const $ = (id) => document.getElementById(id);
+
+/** SendOtpMessage's parameters with a box in the form (Channel is fixed). */
+const FIELDS = [
+  "BrandName", "CodeLength", "ValidityPeriod", "AllowedAttempts", "Language",
+  "OriginationIdentity", "DestinationIdentity", "ReferenceId", "EntityId", "TemplateId",
+];
+/** Parameters the API types as numbers. */
+const NUMBERS = new Set(["CodeLength", "ValidityPeriod", "AllowedAttempts"]);
+/** Parameters Pinpoint fills in when absent; the page shows the module's values. */
+const DEFAULTED = ["CodeLength", "ValidityPeriod", "AllowedAttempts", "Language"];
+
+/** What each of the engine's verify reasons means, in words. */
+const REASONS = {
+  Valid: "The code matches. It is used up now: a code is valid once.",
+  Mismatch: "Wrong code.",
+  Expired: "The code's ValidityPeriod has passed.",
+  AttemptsExhausted: "AllowedAttempts are used up, so the code is locked: even the right one is refused now.",
+  NotFound: "No code is waiting for this ReferenceId and DestinationIdentity: it was used, it expired, or it was never sent.",
+};
+
+let edge; // the edge-otp package, once its wasm is instantiated
+const templates = new Map(); // Language tag -> message template, from languages()
+const sessions = {}; // per mode: { backend, code, details }
+let session; // the mode in use
+let refreshing = Promise.resolve(); // thread refreshes, one at a time
+
+main().catch((error) => {
+  setStatus(`The demo could not start: ${error.message}`, "error");
+  console.warn(error);
+});
+
+async function main() {
+  try {
+    edge = await import("../pkg/browser.js");
+  } catch (error) {
+    throw new Error(`the wasm package did not load (${error.message}). Build it with "npm run build".`);
+  }
+
+  const select = $("Language");
+  for (const { tag, nativeName, template } of edge.languages()) {
+    templates.set(tag, template);
+    const option = new Option(`${nativeName} · ${tag}`, tag);
+    option.lang = tag;
+    select.append(option);
+  }
+  fillDefaults();
+
+  const apiHere = await localApiAvailable();
+  const apiRadio = document.querySelector('input[name="mode"][value="api"]');
+  apiRadio.disabled = !apiHere;
+  $("mode-note").innerHTML = apiHere
+    ? "Served by <code>npm start</code>: the form talks to its API, signed with SigV4 (access key <code>test</code>, secret <code>test</code>)."
+    : "For the local API, run <code>npm start</code> and open the address it prints.";
+  const wanted = new URLSearchParams(location.search).get("mode");
+  const mode = apiHere && wanted !== "browser" ? "api" : "browser";
+  document.querySelector(`input[name="mode"][value="${mode}"]`).checked = true;
+  for (const radio of document.querySelectorAll('input[name="mode"]')) {
+    radio.addEventListener("change", () => useMode(radio.value));
+  }
+
+  $("send-form").addEventListener("input", validateForm);
+  $("send-form").addEventListener("submit", onSend);
+  $("verify-form").addEventListener("submit", onVerify);
+  $("thread").addEventListener("click", onThreadClick);
+
+  await useMode(mode);
+  setInterval(tick, 1000);
+  // The dev inbox also fills from other clients (the AWS CLI, say): look again now and then.
+  setInterval(() => {
+    if (session.backend.kind === "api" && !document.hidden) refreshThread();
+  }, 2000);
+  validateForm();
+  $("send").disabled = false;
+  $("verify").disabled = false;
+  setStatus("Ready. Press Send.");
+  document.documentElement.dataset.ready = mode;
+}
+
+/** Pinpoint's defaults, as the module fills them in for the prefilled request. */
+function fillDefaults() {
+  const request = readParameters();
+  for (const name of DEFAULTED) delete request[name];
+  const { parameters } = edge.validate(request);
+  if (!parameters) return; // the sample no longer passes; the fields stay empty and say why
+  for (const name of DEFAULTED) {
+    $(name).value = parameters[name];
+    if (name !== "Language") $(name).placeholder = `${parameters[name]} (default)`;
+  }
+}
+
+async function useMode(kind) {
+  sessions[kind] ??= {
+    backend: kind === "api" ? apiBackend(edge) : browserBackend(edge),
+    code: null, // the last code sent in this mode, and what is known of it
+    details: new Map(), // MessageId -> what the module said of the messages sent here
+  };
+  session = sessions[kind];
+  $("headline-where").textContent = kind === "api" ? "on your machine" : "in your browser";
+  $("attempts-label").textContent = kind === "api" ? "Attempts left (counted here)" : "Attempts left";
+  $("verify-result").replaceChildren();
+  $("wire").textContent = `Nothing called yet. Requests use ApplicationId ${APPLICATION_ID}; any id works.`;
+  $("thread").replaceChildren();
+  renderStatus();
+  await refreshThread();
+}
+
+// ---- SendOtpMessage ------------------------------------------------------
+
+/** The request as the form holds it; an empty box is an absent parameter. */
+function readParameters() {
+  const parameters = { Channel: $("Channel").value };
+  for (const name of FIELDS) {
+    const text = $(name).value;
+    if (text === "") continue;
+    parameters[name] = NUMBERS.has(name) ? asNumber(text) : text;
+  }
+  return parameters;
+}
+
+/** A number when the text is one in JSON; otherwise the text, for the module to judge. */
+function asNumber(text) {
+  try {
+    const value = JSON.parse(text);
+    if (typeof value === "number") return value;
+  } catch {
+    // not a JSON number: send the text as typed
+  }
+  return text;
+}
+
+function validateForm() {
+  const parameters = readParameters();
+  const { parameters: checked, errors } = edge.validate(parameters);
+  const byField = new Map(errors.map((error) => [error.field, error.message]));
+  for (const name of FIELDS) showFieldError(name, byField.get(name));
+  // Anything not about a box in the form (a body-level error) goes under it.
+  $("form-error").textContent = errors
+    .filter((error) => !FIELDS.includes(error.field))
+    .map((error) => error.message)
+    .join(" ");
+  showPreview(checked);
+  return { parameters, checked, errors };
+}
+
+function showFieldError(name, message) {
+  const input = $(name);
+  $(`${name}-error`).textContent = message ?? "";
+  input.closest(".field").classList.toggle("invalid", Boolean(message));
+  if (message) {
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", `${name}-error ${name}-hint`);
+  } else {
+    input.removeAttribute("aria-invalid");
+    input.setAttribute("aria-describedby", `${name}-hint`);
+  }
+}
+
+/** The message the request would send, with a stand-in code of the right length. */
+function showPreview(checked) {
+  const body = $("preview-body");
+  if (!checked) {
+    $("preview").classList.add("waiting");
+    $("preview-meta").textContent = "";
+    body.textContent = "The preview appears when every parameter is valid.";
+    body.lang = "en";
+    return;
+  }
+  const standIn = Array.from({ length: checked.CodeLength }, (_, i) => (i + 1) % 10).join("");
+  const rendered = edge.render(checked.Language, standIn, checked.BrandName);
+  $("preview").classList.remove("waiting");
+  $("preview-meta").textContent = `${rendered.encoding} · ${plural(rendered.segments, "segment")}`;
+  body.textContent = rendered.body;
+  body.lang = checked.Language;
+}
+
+async function onSend(event) {
+  event.preventDefault();
+  const { parameters, checked, errors } = validateForm();
+  if (errors.length) {
+    setStatus(`Not sent: ${plural(errors.length, "parameter")} to fix first.`, "error");
+    const first = FIELDS.find((name) => $(name).hasAttribute("aria-invalid"));
+    if (first) $(first).focus();
+    return;
+  }
+  const button = $("send");
+  button.disabled = true;
+  setStatus("Sending…");
+  const current = session;
+  try {
+    const sent = await current.backend.send(parameters);
+    showCall(sent.call);
+    current.details.set(sent.messageId, {
+      Language: checked.Language,
+      BrandName: checked.BrandName,
+      encoding: sent.encoding,
+      segments: sent.segments,
+    });
+    // The local API answers no expiry: it is SentAt plus ValidityPeriod there.
+    const expiresAtMs = sent.expiresAtMs ?? sent.sentAtMs + checked.ValidityPeriod * 60_000;
+    current.code = {
+      messageId: sent.messageId,
+      ReferenceId: checked.ReferenceId,
+      DestinationIdentity: checked.DestinationIdentity,
+      sentAtMs: sent.sentAtMs,
+      expiresAtMs,
+      allowedAttempts: checked.AllowedAttempts,
+      attemptsLeft: checked.AllowedAttempts,
+      state: "waiting", // then "verified" or "locked"
+    };
+    if (current !== session) return; // the mode changed meanwhile
+    $("verify-result").replaceChildren();
+    $("Otp").value = "";
+    renderStatus();
+    await refreshThread();
+    setStatus(`Sent to ${checked.DestinationIdentity}.`, "ok");
+    // On a narrow screen the phone is below the form: bring it up. Typing goes to Otp.
+    const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
+    document.querySelector(".phone").scrollIntoView({ block: "nearest", behavior: smooth ? "smooth" : "auto" });
+    $("Otp").focus({ preventScroll: true });
+  } catch (error) {
+    if (error.call) showCall(error.call);
+    if (error.field && FIELDS.includes(error.field)) showFieldError(error.field, error.message);
+    setStatus(`${error.name}: ${error.message}`, "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- VerifyOtpMessage ----------------------------------------------------
+
+async function onVerify(event) {
+  event.preventDefault();
+  const current = session;
+  const code = current.code;
+  // Before any send, verify asks about the ReferenceId and number in the form.
+  const parameters = {
+    ReferenceId: code?.ReferenceId ?? $("ReferenceId").value,
+    DestinationIdentity: code?.DestinationIdentity ?? $("DestinationIdentity").value,
+    Otp: $("Otp").value,
+  };
+  const button = $("verify");
+  button.disabled = true;
+  try {
+    const result = await current.backend.verify(parameters);
+    showCall(result.call);
+    if (code) noteVerify(code, result, current.backend.kind);
+    if (current !== session) return;
+    showVerdict(result, code);
+    renderStatus();
+  } catch (error) {
+    if (error.call) showCall(error.call);
+    showVerifyError(error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** What a verify answer says of the code sent last. */
+function noteVerify(code, result, kind) {
+  if (result.valid) {
+    code.state = "verified";
+  } else if (kind === "browser") {
+    code.attemptsLeft = result.attemptsLeft;
+    if (result.reason === "AttemptsExhausted" || (result.reason === "Mismatch" && result.attemptsLeft === 0)) {
+      code.state = "locked";
+    }
+  } else if (code.state === "waiting" && Date.now() < code.expiresAtMs) {
+    // Over HTTP the answer is only { Valid }: count the invalid ones.
+    code.attemptsLeft = Math.max(0, code.attemptsLeft - 1);
+    if (code.attemptsLeft === 0) code.state = "locked";
+  }
+}
+
+function showVerdict(result, code) {
+  const box = $("verify-result");
+  const verdict = el("p", { className: `verdict ${result.valid ? "valid" : "invalid"}` });
+  verdict.append(icon(result.valid ? "check" : "cross"), el("span", { id: "verdict", textContent: result.valid ? "Valid" : "Invalid" }));
+  const reason = el("p", { className: "reason" });
+  if (result.reason) {
+    reason.append(el("code", { id: "reason", textContent: result.reason }), ` ${REASONS[result.reason] ?? ""}`);
+  } else {
+    reason.append(
+      "Over HTTP, VerifyOtpMessage answers only ",
+      el("code", { textContent: `{"Valid": ${result.valid}}` }),
+      ": the reason stays on the server. Switch to “In this browser” to see it.",
+    );
+  }
+  box.replaceChildren(verdict, reason);
+  if (code?.state === "locked" && !result.valid) {
+    box.append(
+      el("p", {
+        id: "lockout",
+        className: "lockout",
+        textContent:
+          session.backend.kind === "api"
+            ? `Locked out: ${plural(code.allowedAttempts, "invalid answer")} counted, all of AllowedAttempts. Send a new code.`
+            : "Locked out: no attempts left. Send a new code.",
+      }),
+    );
+  }
+}
+
+function showVerifyError(error) {
+  const verdict = el("p", { className: "verdict invalid" });
+  verdict.append(icon("cross"), el("span", { id: "verdict", textContent: error.name ?? "Error" }));
+  $("verify-result").replaceChildren(verdict, el("p", { className: "reason", textContent: error.message }));
+}
+
+// ---- The code's status ---------------------------------------------------
+
+function renderStatus() {
+  const code = session.code;
+  const box = $("code-status");
+  const kind = session.backend.kind;
+  $("verify-target").replaceChildren(
+    ...(code
+      ? ["For ", el("code", { textContent: code.ReferenceId }), " at ", el("code", { textContent: code.DestinationIdentity }), "."]
+      : ["Checks a code for the ReferenceId and DestinationIdentity in the form."]),
+  );
+  $("status-note").textContent =
+    kind === "api"
+      ? "Over HTTP the API answers only Valid, so this page counts its own invalid answers (other clients' guesses don't show), and expiry is SentAt plus ValidityPeriod."
+      : "Both come from the engine: the expiry from send, the attempts left from each verify.";
+  if (!code) {
+    box.dataset.state = "none";
+    $("code-state").textContent = "Not sent yet";
+    $("countdown").textContent = "–:––";
+    $("countdown-bar").style.width = "0%";
+    $("attempts-left").textContent = "–";
+    $("attempts-of").textContent = "";
+    $("attempts-dots").replaceChildren();
+    return;
+  }
+  $("attempts-left").textContent = String(code.attemptsLeft);
+  $("attempts-of").textContent = `of ${code.allowedAttempts}`;
+  $("attempts-dots").replaceChildren(
+    ...Array.from({ length: code.allowedAttempts }, (_, i) => el("span", { className: i < code.attemptsLeft ? "on" : "" })),
+  );
+  tick();
+}
+
+/** Once a second: the countdown, the state it implies, and the phone's clock. */
+function tick() {
+  $("phone-clock").textContent = new Date().toLocaleTimeString([], { hour: "numeric", minute: "2-digit" }).replace(/\s?[AP]M$/i, "");
+  const code = session?.code;
+  if (!code) return;
+  const left = Math.max(0, code.expiresAtMs - Date.now());
+  const state = code.state === "waiting" && left === 0 ? "expired" : code.state;
+  const labels = { waiting: "Waiting for the code", verified: "Verified, used up", locked: "Locked", expired: "Expired" };
+  $("code-status").dataset.state = state;
+  $("code-state").textContent = labels[state];
+  const seconds = Math.ceil(left / 1000);
+  $("countdown").textContent = state === "verified" ? "used" : `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  $("countdown-bar").style.width = `${(100 * left) / (code.expiresAtMs - code.sentAtMs)}%`;
+}
+
+// ---- The phone -------------------------------------------------------------
+
+/** Brings the thread up to the inbox, appending only what is new (so screen readers hear only that). */
+function refreshThread() {
+  const current = session;
+  refreshing = refreshing
+    .then(async () => {
+      const messages = await current.backend.messages();
+      if (current !== session) return;
+      drawThread(messages);
+    })
+    .catch((error) => setStatus(`The inbox did not answer: ${error.message}`, "error"));
+  return refreshing;
+}
+
+function drawThread(messages) {
+  const thread = $("thread");
+  const shown = [...thread.children].map((item) => item.dataset.messageId);
+  if (!shown.every((id, i) => messages[i]?.MessageId === id)) thread.replaceChildren();
+  // A message a poll drew before its send had finished is drawn again, now with what the send learnt.
+  [...thread.children].forEach((item, i) => {
+    if ("plain" in item.dataset && session.details.has(item.dataset.messageId)) item.replaceWith(bubble(messages[i]));
+  });
+  for (const button of thread.querySelectorAll(".use-code")) {
+    if (button.closest(".message").dataset.messageId !== session.code?.messageId) button.remove();
+  }
+  const added = messages.slice(thread.children.length);
+  for (const message of added) thread.append(bubble(message));
+  if (added.length) thread.scrollTop = thread.scrollHeight;
+  const last = messages.at(-1);
+  $("thread-empty").hidden = messages.length > 0;
+  $("convo-title").textContent = last ? last.OriginationIdentity : "Messages";
+  $("convo-sub").textContent = last
+    ? `to ${last.DestinationIdentity} · ${session.backend.kind === "api" ? "dev inbox" : "this page's inbox"}`
+    : "No messages yet";
+}
+
+function bubble(message) {
+  const details = session.details.get(message.MessageId);
+  const code = details && findCode(message.Body, details);
+  const item = el("li", { className: "message" });
+  item.dataset.messageId = message.MessageId;
+  if (!details) item.dataset.plain = "";
+  item.append(el("p", { className: "sender", textContent: `From ${message.OriginationIdentity}` }));
+
+  const text = el("p", { className: "bubble" });
+  if (details) text.lang = details.Language;
+  if (code) {
+    const at = message.Body.lastIndexOf(code.otp);
+    text.append(message.Body.slice(0, at), el("mark", { className: "otp", textContent: code.otp }), message.Body.slice(at + code.otp.length));
+  } else {
+    text.textContent = message.Body;
+  }
+  item.append(text);
+
+  // Encoding and segments: the engine's, or the module's render of the same text.
+  const encoding = details?.encoding ?? code?.encoding;
+  const segments = details?.segments ?? code?.segments;
+  const meta = el("p", { className: "message-meta" });
+  if (encoding) {
+    meta.append(el("span", { className: "encoding", textContent: encoding }), " · ");
+    meta.append(el("span", { className: "segments", textContent: plural(segments, "segment") }), " · ");
+  }
+  meta.append(el("time", { dateTime: message.SentAt, textContent: new Date(message.SentAt).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" }) }));
+  item.append(meta);
+
+  if (code && message.MessageId === session.code?.messageId) {
+    const button = el("button", { type: "button", className: "use-code", textContent: `Fill in ${code.otp}` });
+    button.dataset.otp = code.otp;
+    item.append(button);
+  }
+  return item;
+}
+
+/**
+ * The code in a message this page sent, found with the language's template;
+ * and, when the module renders the same text from it, its encoding and segments.
+ */
+function findCode(body, { Language, BrandName }) {
+  const template = templates.get(Language);
+  const [before, after] = template.replaceAll("{{brand}}", BrandName).split("{{otp}}");
+  if (after === undefined || !body.startsWith(before) || !body.endsWith(after)) return null;
+  const otp = body.slice(before.length, body.length - after.length);
+  const rendered = edge.render(Language, otp, BrandName);
+  return rendered.body === body ? { otp, encoding: rendered.encoding, segments: rendered.segments } : { otp };
+}
+
+function onThreadClick(event) {
+  const button = event.target.closest(".use-code");
+  if (!button) return;
+  $("Otp").value = button.dataset.otp;
+  $("Otp").focus();
+}
+
+// ---- Small helpers -------------------------------------------------------------
+
+function showCall({ request, response }) {
+  $("wire").textContent = `${request}\n\n→ ${response}`;
+}
+
+function setStatus(text, kind = "") {
+  const status = $("send-status");
+  status.textContent = text;
+  status.dataset.kind = kind;
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function el(tag, properties = {}) {
+  return Object.assign(document.createElement(tag), properties);
+}
+
+function icon(name) {
+  const paths = {
+    check: "M5 10.5l3.2 3.2L15 7",
+    cross: "M6 6l8 8M14 6l-8 8",
+  };
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 20 20");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  path.setAttribute("d", paths[name]);
+  svg.append(path);
+  return svg;
+}
+
