@@ -21,5 +21,9 @@ WASM_BINDGEN_USE_BROWSER=1 wasm-pack --log-level error test --headless --chrome
 step "TypeScript declarations: tsc -p tests/types"
 node_modules/.bin/tsc -p tests/types
 
+step "Deno: the Deno KV store and the Deno server (deno test tests/deno/)"
+NO_COLOR=1 node_modules/.bin/deno test --quiet --no-check --unstable-kv \
+  --allow-env --allow-read --allow-net=127.0.0.1 --allow-run tests/deno/
+
 step "JavaScript package: node --test tests/js/"
 node --test tests/js/
