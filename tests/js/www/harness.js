@@ -1,0 +1,224 @@
+// Shared by the demo page's end-to-end tests: Debian's Chromium through
+// playwright-core, a tiny static server, free ports, and the walk through
+// the page that both modes must pass.
+import assert from "node:assert/strict";
+import { createReadStream } from "node:fs";
+import { mkdir, stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { render, validate } from "edge-otp";
+
+export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export const SHOTS = join(ROOT, "test-results", "www");
+
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+    ],
+  });
+}
+
+/** A port nobody listens on right now (several test runs share the machine). */
+export function freePort() {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => done(port));
+    });
+  });
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+};
+
+/** Serves `root` as files on a free port, the way any static host would. */
+export async function serveStatic(root) {
+  const base = resolve(root);
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    let file = normalize(join(base, path));
+    if (file !== base && !file.startsWith(base + sep)) return void response.writeHead(403).end();
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+      await stat(file);
+    } catch {
+      return void response.writeHead(404).end();
+    }
+    response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    createReadStream(file).pipe(response);
+  });
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((done) => server.close(done)),
+  };
+}
+
+const PARAMS = {
+  Channel: "SMS",
+  BrandName: "ExampleCorp",
+  OriginationIdentity: "+18555550142",
+  DestinationIdentity: "+12065550007",
+  ReferenceId: "SampleReferenceId",
+};
+
+/**
+ * The walk through the page: send, read the code off the phone, verify it,
+ * replay it, lock a fresh code out, a validation error, ja-JP, a phone-sized
+ * screen; and never a console error or page error.
+ * `mode` is "browser" (the wasm in the page) or "api" (the local service).
+ */
+export async function walkThrough(t, browser, url, mode) {
+  await mkdir(SHOTS, { recursive: true });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 940 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  const shot = (name, options = {}) => page.screenshot({ path: join(SHOTS, `${mode}-${name}.png`), fullPage: true, ...options });
+
+  const field = (name) => page.getByLabel(name, { exact: true });
+  const lastMessage = () => page.locator("#thread .message").last();
+  const messages = () => page.locator("#thread .message");
+  const text = (selector) => page.locator(selector).textContent();
+  /** Submits Otp with the keyboard and waits for the page's new answer. */
+  async function verify(otp) {
+    await page.evaluate(() => document.getElementById("verify-result").replaceChildren());
+    await field("Otp").fill(otp);
+    await field("Otp").press("Enter");
+    await page.locator("#verdict").waitFor();
+    return text("#verdict");
+  }
+  async function send(count) {
+    await page.getByRole("button", { name: "Send", exact: true }).click();
+    await messages().nth(count - 1).waitFor();
+    const otp = await lastMessage().locator("mark.otp").textContent();
+    assert.match(otp, /^\d{6}$/, "the code is highlighted in the SMS");
+    return otp;
+  }
+
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.documentElement.dataset.ready, null, { timeout: 20_000 });
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.ready), mode, "the page picked its mode");
+
+    await t.test("every SendOtpMessage parameter has a labelled field with Pinpoint's defaults", async () => {
+      for (const name of ["Channel", "BrandName", "OriginationIdentity", "DestinationIdentity", "ReferenceId", "EntityId", "TemplateId"]) {
+        assert.equal(await field(name).count(), 1, `a field labelled ${name}`);
+      }
+      assert.equal(await field("Channel").inputValue(), "SMS");
+      const { parameters: defaults } = validate(PARAMS);
+      for (const name of ["CodeLength", "ValidityPeriod", "AllowedAttempts", "Language"]) {
+        assert.equal(await field(name).inputValue(), String(defaults[name]), `${name} holds Pinpoint's default`);
+      }
+      const options = await field("Language").locator("option").allTextContents();
+      assert.equal(options.length, 13);
+      assert.ok(options.some((o) => o.startsWith("日本語")) && options.some((o) => o.startsWith("Deutsch")), options.join(", "));
+      const unlabelled = await page.evaluate(() =>
+        [...document.querySelectorAll("input:not([type=radio]), select, button")]
+          .filter((e) => !(e.labels?.length || e.textContent.trim() || e.getAttribute("aria-label")))
+          .map((e) => e.outerHTML),
+      );
+      assert.deepEqual(unlabelled, [], "every control has a name");
+    });
+
+    let otp;
+    await t.test("Send puts the SMS on the phone with encoding, segments, countdown and attempts", async () => {
+      otp = await send(1);
+      assert.equal(await lastMessage().locator(".bubble").textContent(), render("en-US", otp, "ExampleCorp").body);
+      assert.equal(await lastMessage().locator(".encoding").textContent(), "GSM-7");
+      assert.equal(await lastMessage().locator(".segments").textContent(), "1 segment");
+      assert.match(await text("#countdown"), /^1[45]:\d\d$/);
+      assert.equal(await text("#attempts-left"), "3");
+      assert.equal(await text("#attempts-of"), "of 3");
+      assert.equal(await text("#code-state"), "Waiting for the code");
+      await shot("1-sent");
+    });
+
+    await t.test("the code from the phone verifies once", async () => {
+      assert.equal(await verify(otp), "Valid");
+      if (mode === "browser") assert.equal(await text("#reason"), "Valid");
+      assert.equal(await text("#code-state"), "Verified, used up");
+      await shot("2-valid");
+      assert.equal(await verify(otp), "Invalid", "a used code is invalid");
+      if (mode === "browser") assert.equal(await text("#reason"), "NotFound");
+      else assert.match(await text("#verify-result"), /answers only \{"Valid": false\}/);
+    });
+
+    await t.test("wrong guesses on a fresh code count down to a lockout that refuses even the right code", async () => {
+      const fresh = await send(2);
+      assert.equal(await text("#attempts-left"), "3");
+      const wrong = fresh.replace(/^./, (d) => String((Number(d) + 1) % 10));
+      for (const left of ["2", "1", "0"]) {
+        assert.equal(await verify(wrong), "Invalid");
+        assert.equal(await text("#attempts-left"), left);
+        if (mode === "browser") assert.equal(await text("#reason"), "Mismatch");
+      }
+      assert.equal(await text("#code-state"), "Locked");
+      assert.ok(await page.locator("#lockout").isVisible(), "the lockout is shown");
+      assert.equal(await verify(fresh), "Invalid", "the right code is refused once locked");
+      if (mode === "browser") assert.equal(await text("#reason"), "AttemptsExhausted");
+      assert.ok(await page.locator("#lockout").isVisible());
+      if (mode === "api") assert.equal(await text("#attempts-label"), "Attempts left (counted here)");
+      await shot("3-lockout");
+    });
+
+    await t.test("CodeLength 9 is refused beside the field, in the module's words, as it is typed", async () => {
+      const expected = validate({ ...PARAMS, CodeLength: 9 }).errors;
+      assert.equal(expected.length, 1);
+      await field("CodeLength").fill("9");
+      const error = page.locator("#CodeLength-error");
+      assert.equal(await error.textContent(), expected[0].message);
+      assert.equal(await field("CodeLength").getAttribute("aria-invalid"), "true");
+      assert.match(await field("CodeLength").getAttribute("aria-describedby"), /\bCodeLength-error\b/);
+      assert.equal(await error.getAttribute("aria-live"), "polite");
+      assert.ok(await page.locator(".field.invalid").filter({ has: field("CodeLength") }).locator("#CodeLength-error").isVisible());
+      await page.getByRole("button", { name: "Send", exact: true }).click();
+      assert.match(await text("#send-status"), /Not sent: 1 parameter to fix first/);
+      assert.equal(await page.evaluate(() => document.activeElement.id), "CodeLength", "focus goes to the field at fault");
+      assert.equal(await messages().count(), 2, "nothing was sent");
+      await shot("4-validation");
+      await field("CodeLength").fill("6");
+      assert.equal(await error.textContent(), "");
+      assert.equal(await field("CodeLength").getAttribute("aria-invalid"), null);
+    });
+
+    await t.test("ja-JP: the message in Japanese, UCS-2", async () => {
+      await field("Language").selectOption("ja-JP");
+      assert.match(await text("#preview-meta"), /^UCS-2 · 1 segment$/);
+      const code = await send(3);
+      assert.equal(await lastMessage().locator(".bubble").textContent(), render("ja-JP", code, "ExampleCorp").body);
+      assert.equal(await lastMessage().locator(".bubble").getAttribute("lang"), "ja-JP");
+      assert.equal(await lastMessage().locator(".encoding").textContent(), "UCS-2");
+      assert.equal(await text("#attempts-left"), "3", "a new code has every attempt");
+      await shot("5-ja-JP");
+    });
+
+    await t.test("readable on a phone-sized screen", async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px too wide)`);
+      await shot("6-phone-sized");
+    });
+
+    assert.deepEqual(problems, [], "no console error or page error at any point");
+  } finally {
+    await context.close();
+  }
+}
