@@ -1,0 +1,61 @@
+// Bad request bodies (not a test file itself): the HTTP tests in workerd and
+// the handler tests in Node both send every one and expect its 4xx.
+import { PARAMS } from "./dev-server.js";
+
+const withParam = (field, raw) => {
+  const params = JSON.stringify({ ...PARAMS, [field]: "__RAW__" });
+  return params.replace('"__RAW__"', raw);
+};
+const brand = (text) => JSON.stringify({ ...PARAMS, BrandName: text });
+
+/** SendOtpMessage bodies, each with the status and a pattern its Message must match. */
+export const BAD_SEND_BODIES = [
+  ["not JSON", "hello", 400, /not valid JSON/],
+  ["truncated JSON", '{"Channel": "SMS"', 400, /not valid JSON/],
+  ["an empty body", "", 400, /./],
+  ["a JSON array", "[1, 2]", 400, /must be a JSON object, got an array/],
+  ["JSON null", "null", 400, /must be a JSON object/],
+  ["a JSON string", '"SMS"', 400, /must be a JSON object/],
+  ["a JSON number", "42", 400, /must be a JSON object/],
+  ["invalid UTF-8", new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), 400, /./],
+  ["deeply nested arrays", `{"Extra":${"[".repeat(7000)}${"]".repeat(7000)}}`, 400, /./],
+  ["CodeLength as a string", withParam("CodeLength", '"6"'), 400, /^CodeLength must be an integer/],
+  ["CodeLength as a fraction", withParam("CodeLength", "6.5"), 400, /^CodeLength /],
+  ["BrandName as a number", withParam("BrandName", "5"), 400, /^BrandName /],
+  ["Channel as a boolean", withParam("Channel", "true"), 400, /^Channel /],
+  ["ReferenceId as an object", withParam("ReferenceId", "{}"), 400, /^ReferenceId /],
+  ["DestinationIdentity as an array", withParam("DestinationIdentity", '["+12065550007"]'), 400, /^DestinationIdentity /],
+  ["Language as a number", withParam("Language", "7"), 400, /^Language /],
+  ["AllowedAttempts negative", withParam("AllowedAttempts", "-1"), 400, /^AllowedAttempts /],
+  ["CodeLength 1e400", withParam("CodeLength", "1e400"), 400, /^CodeLength /],
+  ["CodeLength with 30 digits", withParam("CodeLength", "123456789012345678901234567890"), 400, /^CodeLength /],
+  ["ValidityPeriod -1e308", withParam("ValidityPeriod", "-1e308"), 400, /^ValidityPeriod /],
+  ["AllowedAttempts 2^53 + 1", withParam("AllowedAttempts", "9007199254740993"), 400, /^AllowedAttempts /],
+  ["ValidityPeriod 6e-400", withParam("ValidityPeriod", "6e-400"), 400, /^ValidityPeriod /],
+  ["a 21-letter Latin BrandName", brand("ExampleCorporationXYZ"), 400, /^BrandName must be 1 to 20 characters, got 21/],
+  ["a 21-letter accented BrandName", brand("é".repeat(21)), 400, /^BrandName must be 1 to 20 characters, got 21/],
+  ["a 21-character CJK BrandName", brand("株式会社例示商事株式会社例示商事株式会社例"), 400, /^BrandName must be 1 to 20 characters, got 21/],
+  ["a 21-emoji BrandName", brand("🔐".repeat(21)), 400, /^BrandName must be 1 to 20 characters, got 21/],
+  ["an empty BrandName", brand(""), 400, /^BrandName /],
+  ["a NUL in BrandName", brand("Acme\u0000"), 400, /^BrandName must not contain control characters/],
+  ["a newline in BrandName", brand("Acme\nCorp"), 400, /^BrandName must not contain control characters/],
+  ["DEL in BrandName", brand("Acme\u007f"), 400, /^BrandName must not contain control characters/],
+  ["a C1 control in BrandName", brand("Acme\u0085"), 400, /^BrandName must not contain control characters/],
+  ["a tab in ReferenceId", JSON.stringify({ ...PARAMS, ReferenceId: "a\tb" }), 400, /^ReferenceId must not contain control characters/],
+  ["an oversized body", JSON.stringify({ ...PARAMS, Padding: "x".repeat(17 * 1024) }), 413, /larger than 16384 bytes/],
+];
+
+/** VerifyOtpMessage bodies. */
+export const BAD_VERIFY_BODIES = [
+  ["not JSON", "{Otp: 1}", 400, /not valid JSON/],
+  ["a JSON array", "[]", 400, /must be a JSON object/],
+  ["Otp as a number", JSON.stringify({ ReferenceId: "r", DestinationIdentity: "+12065550007", Otp: 12345 }), 400, /^Otp must be a string/],
+  ["no Otp", JSON.stringify({ ReferenceId: "r", DestinationIdentity: "+12065550007" }), 400, /^Otp /],
+  ["a 49-character ReferenceId", JSON.stringify({ ReferenceId: "r".repeat(49), DestinationIdentity: "+12065550007", Otp: "12345" }), 400, /^ReferenceId /],
+  ["an empty Otp", JSON.stringify({ ReferenceId: "r", DestinationIdentity: "+12065550007", Otp: "" }), 400, /^Otp must be 1 to 64 characters/],
+  ["a 65-character Otp", JSON.stringify({ ReferenceId: "r", DestinationIdentity: "+12065550007", Otp: "1".repeat(65) }), 400, /^Otp must be 1 to 64 characters/],
+  ["a control character in ReferenceId", JSON.stringify({ ReferenceId: "r\u0000", DestinationIdentity: "+12065550007", Otp: "12345" }), 400, /^ReferenceId must not contain control characters/],
+];
+
+/** 20 characters each: the longest BrandName allowed, in several scripts. */
+export const BRAND_NAMES_OF_20 = ["ExampleCorporationXY", "é".repeat(20), "株式会社例示商事株式会社例示商事株式会社", "🔐".repeat(20), "Ωμέγα Τράπεζα Αθηνών"];

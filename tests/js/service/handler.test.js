@@ -1,0 +1,269 @@
+// The Fetch handler and fromEnv in Node, where a store can be made to fail:
+// a store failure is a 500 with nothing sent, contention that never ends is
+// a 429, bad input leaves the store empty, and production settings refuse
+// to start without their secrets and open no dev endpoint.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  DEV_DEFAULTS,
+  DevInbox,
+  MemoryStore,
+  OtpRecordObject,
+  OtpService,
+  createHandler,
+  fromEnv,
+  signRequest,
+  transportFromEnv,
+} from "edge-otp";
+import { BAD_SEND_BODIES, BAD_VERIFY_BODIES } from "./bad-inputs.js";
+import { PARAMS, expectError } from "./dev-server.js";
+
+const SECRET = "a test secret of thirty-two byte";
+const BASE = "http://edge-otp.test";
+const post = (path, body) =>
+  new Request(new URL(path, BASE), { method: "POST", body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body) });
+
+/** A service and handler around `store`, SigV4 off (tested in workerd), with its inbox and log. */
+function setUp(store) {
+  const inbox = new DevInbox();
+  const events = [];
+  const log = (event) => events.push(event);
+  const service = new OtpService({ secret: SECRET, store, transport: inbox, log });
+  const handler = createHandler({ service, credentials: null, log });
+  return { inbox, events, handler };
+}
+
+describe("500 InternalServerErrorException when the store fails", () => {
+  const failing = (failOn) => {
+    const store = new MemoryStore();
+    store[failOn] = async () => {
+      throw new Error("connection reset by the store host secret-hostname:6379");
+    };
+    return store;
+  };
+
+  test("send: nothing is sent and the error's details stay in the log", async () => {
+    const { inbox, events, handler } = setUp(failing("set"));
+    const body = await expectError(
+      assert,
+      await handler(post("/v1/apps/app/otp", PARAMS)),
+      500,
+      "InternalServerErrorException",
+      "The OTP store is unavailable; nothing was sent or changed.",
+    );
+    assert.doesNotMatch(JSON.stringify(body), /secret-hostname|reset/);
+    assert.deepEqual(inbox.messages(), []);
+    assert.equal(events.find((e) => e.event === "store-error")?.error, "connection reset by the store host secret-hostname:6379");
+  });
+
+  test("verify: a store that can't be read", async () => {
+    const { handler } = setUp(failing("get"));
+    const response = await handler(post("/v1/apps/app/verify-otp", { ReferenceId: "r", DestinationIdentity: "+12065550007", Otp: "12345" }));
+    await expectError(assert, response, 500, "InternalServerErrorException");
+  });
+
+  test("a throwing static file server is a shaped 500 too", async () => {
+    const service = new OtpService({ secret: SECRET, store: new MemoryStore(), transport: new DevInbox() });
+    const handler = createHandler({
+      service,
+      credentials: null,
+      staticFiles: async () => {
+        throw new TypeError("disk on fire");
+      },
+    });
+    const body = await expectError(assert, await handler(new Request(`${BASE}/index.html`)), 500, "InternalServerErrorException");
+    assert.equal(body.Message, "An internal error occurred.");
+  });
+});
+
+test("429 TooManyRequestsException when every compare-and-swap of a verify loses to another writer", async () => {
+  // A store under contention: before each compare-and-swap, a rival write
+  // lands on the same key, so the version read is always stale.
+  const store = new MemoryStore();
+  const compareAndSwap = store.compareAndSwap.bind(store);
+  let rivalWrites = 0;
+  store.compareAndSwap = async (key, version, value, ttl) => {
+    const current = await store.get(key);
+    if (current) {
+      rivalWrites++;
+      await store.set(key, current.value, 900);
+    }
+    return compareAndSwap(key, version, value, ttl);
+  };
+  const { handler } = setUp(store);
+  assert.equal((await handler(post("/v1/apps/app/otp", PARAMS))).status, 200);
+  const response = await handler(
+    post("/v1/apps/app/verify-otp", { ReferenceId: PARAMS.ReferenceId, DestinationIdentity: PARAMS.DestinationIdentity, Otp: "00000000" }),
+  );
+  await expectError(assert, response, 429, "TooManyRequestsException");
+  assert.ok(rivalWrites > 1, String(rivalWrites));
+});
+
+describe("bad input stores nothing and sends nothing", () => {
+  const store = new MemoryStore();
+  const { inbox, handler } = setUp(store);
+  for (const [name, body, status, message] of BAD_SEND_BODIES) {
+    test(`SendOtpMessage with ${name}: ${status}`, async () => {
+      const exception = status === 413 ? "PayloadTooLargeException" : "BadRequestException";
+      await expectError(assert, await handler(post("/v1/apps/app/otp", body)), status, exception, message);
+      assert.equal(store.size, 0);
+      assert.deepEqual(inbox.messages(), []);
+    });
+  }
+  for (const [name, body, status, message] of BAD_VERIFY_BODIES) {
+    test(`VerifyOtpMessage with ${name}: ${status}`, async () => {
+      await expectError(assert, await handler(post("/v1/apps/app/verify-otp", body)), status, "BadRequestException", message);
+      assert.equal(store.size, 0);
+    });
+  }
+  test("and the same handler still sends a valid one", async () => {
+    assert.equal((await handler(post("/v1/apps/app/otp", PARAMS))).status, 200);
+    assert.equal(store.size, 1);
+    assert.equal(inbox.messages().length, 1);
+  });
+});
+
+describe("fromEnv", () => {
+  const store = new MemoryStore();
+  const quiet = () => {};
+
+  test("refuses production settings without OTP_SECRET and ACCESS_KEYS, naming each", () => {
+    assert.throws(
+      () => fromEnv({ SMS_TRANSPORT: "dev" }, { store, log: quiet }),
+      (e) => {
+        assert.match(e.message, /^edge-otp refuses to start: /);
+        assert.match(e.message, /OTP_SECRET is not set/);
+        assert.match(e.message, /ACCESS_KEYS is not set/);
+        return true;
+      },
+    );
+    assert.throws(() => fromEnv({ OTP_SECRET: SECRET, SMS_TRANSPORT: "dev" }, { store, log: quiet }), /ACCESS_KEYS is not set/);
+    assert.throws(() => fromEnv({ ACCESS_KEYS: "id:key", SMS_TRANSPORT: "dev" }, { store, log: quiet }), /OTP_SECRET is not set/);
+    assert.throws(() => fromEnv({ OTP_SECRET: SECRET, ACCESS_KEYS: "id:key" }, { store, log: quiet }), /SMS_TRANSPORT is not set/);
+    assert.throws(
+      () => fromEnv({ OTP_SECRET: SECRET, ACCESS_KEYS: "id:key", SMS_TRANSPORT: "carrier-pigeon" }, { store, log: quiet }),
+      /SMS_TRANSPORT must be one of: .*dev.*; got "carrier-pigeon"/,
+    );
+    assert.throws(() => fromEnv({ OTP_SECRET: SECRET, ACCESS_KEYS: "id:key", SMS_TRANSPORT: "dev" }, { log: quiet }), /No store/);
+  });
+
+  test("names a short secret or a malformed key pair without echoing either", () => {
+    const attempt = () =>
+      fromEnv({ OTP_SECRET: "hunter2", ACCESS_KEYS: "id:key,justasecretvalue", SMS_TRANSPORT: "dev" }, { store, log: quiet });
+    assert.throws(attempt, (e) => {
+      assert.match(e.message, /OTP_SECRET: The OTP secret must be at least 16 bytes, got 7/);
+      assert.match(e.message, /ACCESS_KEYS entry 2 is not of the form id:secret/);
+      assert.doesNotMatch(e.message, /hunter2|justasecretvalue/);
+      return true;
+    });
+  });
+
+  test("production: SigV4 with the configured keys, the listed application ids, no dev endpoints", async () => {
+    const { handler } = fromEnv(
+      { OTP_SECRET: SECRET, ACCESS_KEYS: "AKID1:one, AKID2:two", APPLICATION_IDS: "app-a,app-b", SMS_TRANSPORT: "dev" },
+      { store: new MemoryStore(), log: quiet },
+    );
+    const sign = (path, credentials, body = JSON.stringify(PARAMS)) => {
+      const url = new URL(path, BASE);
+      const bytes = new TextEncoder().encode(body);
+      // Node's Request has no Host header until sent; workerd's does.
+      const headers = [["content-type", "application/json"], ["host", url.host]];
+      const added = signRequest({ method: "POST", host: url.host, path: url.pathname, query: "", headers }, bytes, credentials, "eu-west-1", "mobiletargeting");
+      return new Request(url, { method: "POST", headers: [...headers, ...added], body: bytes });
+    };
+    assert.equal((await handler(sign("/v1/apps/app-b/otp", { accessKeyId: "AKID2", secretAccessKey: "two" }))).status, 200);
+    await expectError(assert, await handler(sign("/v1/apps/app-c/otp", { accessKeyId: "AKID1", secretAccessKey: "one" })), 404, "NotFoundException");
+    // The dev defaults mean nothing here.
+    await expectError(assert, await handler(sign("/v1/apps/app-a/otp", { accessKeyId: "test", secretAccessKey: "test" })), 403, "ForbiddenException");
+    for (const path of ["/_dev/sms", "/_dev/clock"]) {
+      await expectError(assert, await handler(new Request(new URL(path, BASE))), 404, "NotFoundException");
+      await expectError(assert, await handler(post(path, { offsetMs: 3_600_000 })), 404, "NotFoundException");
+    }
+  });
+
+  test("production with the dev transport logs no SMS body and warns that nothing is delivered", async () => {
+    const events = [];
+    const printed = [];
+    const original = console.log;
+    console.log = (...args) => printed.push(args.join(" "));
+    try {
+      const { service } = fromEnv({ OTP_SECRET: SECRET, ACCESS_KEYS: "id:key", SMS_TRANSPORT: "dev" }, { store: new MemoryStore(), log: (e) => events.push(e) });
+      await service.send("app", PARAMS);
+    } finally {
+      console.log = original;
+    }
+    assert.deepEqual(printed, []);
+    assert.equal(events[0].event, "warning");
+    assert.doesNotMatch(JSON.stringify(events), /\d{6}|2065550007/);
+  });
+
+  test("DEV_MODE fills in the public dev defaults and opens the dev endpoints", async () => {
+    const { handler } = fromEnv({ DEV_MODE: "true", ACCESS_KEYS: "" }, { store: new MemoryStore(), log: quiet });
+    assert.equal(DEV_DEFAULTS.ACCESS_KEYS, "test:test");
+    assert.deepEqual(await (await handler(new Request(`${BASE}/_dev/sms`))).json(), { messages: [] });
+    assert.deepEqual(await (await handler(post("/_dev/clock", { offsetMs: -5 }))).json(), { offsetMs: -5 });
+  });
+
+  test("transportFromEnv answers the dev inbox for dev", () => {
+    assert.ok(transportFromEnv({ SMS_TRANSPORT: "dev" }) instanceof DevInbox);
+  });
+});
+
+describe("OtpRecordObject", () => {
+  /** Durable Object storage as a Map, with its alarm. */
+  function fakeState() {
+    const data = new Map();
+    const storage = {
+      alarm: null,
+      data,
+      get: async (k) => structuredClone(data.get(k)),
+      put: async (k, v) => void data.set(k, structuredClone(v)),
+      deleteAll: async () => data.clear(),
+      setAlarm: async (t) => void (storage.alarm = Number(t)),
+      deleteAlarm: async () => void (storage.alarm = null),
+    };
+    return { storage };
+  }
+  const call = async (object, command) => (await object.fetch(new Request("https://otp-record/", { method: "POST", body: JSON.stringify(command) }))).json();
+
+  test("sets an alarm at the expiry; the alarm deletes an expired record and re-arms for a newer one", async () => {
+    const state = fakeState();
+    const object = new OtpRecordObject(state);
+    const version = await call(object, { op: "set", value: "r1", ttlSeconds: 600 });
+    const expiresAt = state.storage.data.get("record").expiresAt;
+    assert.equal(state.storage.alarm, expiresAt);
+    assert.deepEqual(await call(object, { op: "get" }), { value: "r1", version });
+
+    await object.alarm(); // early (a newer write moved the expiry): keeps the record, re-arms
+    assert.equal(state.storage.data.size, 1);
+    assert.equal(state.storage.alarm, expiresAt);
+
+    state.storage.data.get("record").expiresAt = Date.now() - 1;
+    await object.alarm();
+    assert.equal(state.storage.data.size, 0);
+    assert.equal(state.storage.alarm, null);
+  });
+
+  test("a read after the expiry finds nothing even before the alarm runs", async () => {
+    const state = fakeState();
+    const object = new OtpRecordObject(state);
+    await call(object, { op: "set", value: "r1", ttlSeconds: 0 });
+    assert.equal(await call(object, { op: "get" }), null);
+    assert.equal(state.storage.data.size, 0);
+  });
+
+  test("compare-and-swap writes or deletes only at the version read; a bad command is a 400", async () => {
+    const object = new OtpRecordObject(fakeState());
+    const v1 = await call(object, { op: "set", value: "r1", ttlSeconds: 600 });
+    assert.equal(await call(object, { op: "compareAndSwap", version: "stale", value: "r2", ttlSeconds: 600 }), false);
+    assert.equal(await call(object, { op: "compareAndSwap", version: v1, value: "r2", ttlSeconds: 600 }), true);
+    const { value, version: v2 } = await call(object, { op: "get" });
+    assert.equal(value, "r2");
+    assert.notEqual(v2, v1);
+    assert.equal(await call(object, { op: "compareAndSwap", version: v1, value: null }), false);
+    assert.equal(await call(object, { op: "compareAndSwap", version: v2, value: null }), true);
+    assert.equal(await call(object, { op: "get" }), null);
+    const bad = await object.fetch(new Request("https://otp-record/", { method: "POST", body: "nope" }));
+    assert.equal(bad.status, 400);
+  });
+});
