@@ -53,6 +53,38 @@ test("POSTs the SMS as JSON to the URL, signed", async () => {
   assert.ok(!receiverAccepts({ ...request, body: Buffer.from(String(request.body).replace("123456", "654321")) }, SECRET));
 });
 
+/** The receiver's check exactly as the README gives it (Web Crypto). */
+async function isFromEdgeOtp(request, secret, maxAgeSeconds = 300) {
+  const timestamp = request.headers.get("x-edge-otp-timestamp") ?? "";
+  const signature = request.headers.get("x-edge-otp-signature") ?? "";
+  const body = await request.text();
+  if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > maxAgeSeconds) return false;
+  if (!/^sha256=[0-9a-f]{64}$/.test(signature)) return false;
+  const key = await crypto.subtle.importKey(
+    "raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const mac = Uint8Array.from(signature.slice(7).match(/../g), (byte) => parseInt(byte, 16));
+  // crypto.subtle.verify compares in constant time.
+  return crypto.subtle.verify("HMAC", key, mac, new TextEncoder().encode(`${timestamp}.${body}`));
+}
+
+test("the README's Web Crypto check accepts our POST and refuses changes and old ones", async () => {
+  const asReceived = (request, changes = {}) =>
+    new Request("http://receiver/sms", {
+      method: "POST",
+      headers: Object.fromEntries(request.headers),
+      body: request.body,
+      ...changes,
+    });
+  await transport({ clock: Date.now }).send(SMS);
+  const fresh = lastRequest();
+  assert.equal(await isFromEdgeOtp(asReceived(fresh), SECRET), true);
+  assert.equal(await isFromEdgeOtp(asReceived(fresh), "another secret"), false);
+  const edited = Buffer.from(String(fresh.body).replace("123456", "654321"));
+  assert.equal(await isFromEdgeOtp(asReceived(fresh, { body: edited }), SECRET), false);
+  await transport({ clock: () => Date.now() - 600_000 }).send(SMS);
+  assert.equal(await isFromEdgeOtp(asReceived(lastRequest()), SECRET), false);
+});
+
 test("without a secret, absent India ids are null and nothing is signed", async () => {
   await transport({ secret: undefined }).send(SMS);
   const request = lastRequest();
