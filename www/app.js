@@ -264,14 +264,13 @@ async function onVerify(event) {
 
 /** What a verify answer says of the code sent last. */
 function noteVerify(code, result, kind) {
-  if (result.valid) {
-    code.state = "verified";
-  } else if (kind === "browser") {
+  if (result.valid) code.state = "verified";
+  if (kind === "browser") {
     code.attemptsLeft = result.attemptsLeft;
     if (result.reason === "AttemptsExhausted" || (result.reason === "Mismatch" && result.attemptsLeft === 0)) {
       code.state = "locked";
     }
-  } else if (code.state === "waiting" && Date.now() < code.expiresAtMs) {
+  } else if (!result.valid && code.state === "waiting" && Date.now() < code.expiresAtMs) {
     // Over HTTP the answer is only { Valid }: count the invalid ones.
     code.attemptsLeft = Math.max(0, code.attemptsLeft - 1);
     if (code.attemptsLeft === 0) code.state = "locked";
@@ -358,7 +357,7 @@ function tick() {
   $("code-state").textContent = labels[state];
   const seconds = Math.ceil(left / 1000);
   $("countdown").textContent = state === "verified" ? "used" : `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-  $("countdown-bar").style.width = `${(100 * left) / (code.expiresAtMs - code.sentAtMs)}%`;
+  $("countdown-bar").style.width = state === "verified" ? "0%" : `${(100 * left) / (code.expiresAtMs - code.sentAtMs)}%`;
 }
 
 // ---- The phone -------------------------------------------------------------
