@@ -210,6 +210,28 @@ export async function walkThrough(t, browser, url, mode) {
       await shot("5-ja-JP");
     });
 
+    await t.test("the mode switch works from the keyboard", async () => {
+      const api = page.getByRole("radio", { name: /Local API/ });
+      const inPage = page.getByRole("radio", { name: /In this browser/ });
+      if (mode === "browser") {
+        assert.ok(await api.isDisabled(), "no local API on a static server");
+        return;
+      }
+      await api.focus();
+      await page.keyboard.press("ArrowLeft");
+      assert.ok(await inPage.isChecked());
+      assert.equal(await text("#headline-where"), "in your browser");
+      assert.equal(await messages().count(), 0, "the page's own inbox is empty");
+      const code = await send(1);
+      assert.equal(await verify(code), "Valid");
+      assert.equal(await text("#reason"), "Valid", "in the page, verify has its reason");
+      await inPage.focus();
+      await page.keyboard.press("ArrowRight");
+      assert.ok(await api.isChecked());
+      assert.equal(await text("#headline-where"), "on your machine");
+      await page.waitForFunction(() => document.querySelectorAll("#thread .message").length === 3);
+    });
+
     await t.test("readable on a phone-sized screen", async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
