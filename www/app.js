@@ -284,10 +284,12 @@ function showVerdict(result, code) {
   const reason = el("p", { className: "reason" });
   if (result.reason) {
     reason.append(el("code", { id: "reason", textContent: result.reason }), ` ${REASONS[result.reason] ?? ""}`);
+  } else if (result.valid) {
+    reason.append("The local API answered ", el("code", { textContent: '{"Valid": true}' }), ". The code is used up now.");
   } else {
     reason.append(
       "Over HTTP, VerifyOtpMessage answers only ",
-      el("code", { textContent: `{"Valid": ${result.valid}}` }),
+      el("code", { textContent: '{"Valid": false}' }),
       ": the reason stays on the server. Switch to “In this browser” to see it.",
     );
   }
