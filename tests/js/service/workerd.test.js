@@ -205,7 +205,7 @@ describe("npm start's server in workerd", { timeout: 120_000 }, () => {
       "an unknown access key": () =>
         signedFetch(base, path, params, { credentials: { accessKeyId: "AKIDUNKNOWN", secretAccessKey: "test" } }),
       "the right key id with the wrong secret": () =>
-        signedFetch(base, path, params, { credentials: { accessKeyId: "test", secretAccessKey: "wrong" } }),
+        signedFetch(base, path, params, { credentials: { accessKeyId: "test", secretAccessKey: "not-the-secret-7f3a" } }),
       "a body changed after signing": () =>
         signedFetch(base, path, params, { sendBody: JSON.stringify({ ...params, DestinationIdentity: "+12065550008" }) }),
       "a date 16 minutes behind": () => signedFetch(base, path, params, { nowMs: Date.now() - 16 * 60_000 }),
@@ -216,7 +216,7 @@ describe("npm start's server in workerd", { timeout: 120_000 }, () => {
       test(name, async () => {
         const before = (await inbox(base)).length;
         const body = await expectError(assert, await request(), 403, "ForbiddenException");
-        assert.doesNotMatch(body.Message, /\btest\b.*\btest\b|wrong/, "no secret echoed");
+        assert.doesNotMatch(body.Message, /not-the-secret-7f3a/, "no secret echoed");
         assert.equal((await inbox(base)).length, before);
       });
     }
