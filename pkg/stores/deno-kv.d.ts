@@ -2,14 +2,17 @@ import type { OtpStore, Versioned } from "./types.js";
 
 /** The part of Deno.Kv this store uses (Deno.Kv fits). */
 export interface DenoKvLike {
-  get(key: unknown[]): Promise<{ value: any; versionstamp: string | null }>;
+  get(key: unknown[]): Promise<{ value: unknown; versionstamp: string | null }>;
   set(key: unknown[], value: unknown, options?: { expireIn?: number }): Promise<{ ok: true; versionstamp: string }>;
-  atomic(): {
-    check(...checks: { key: unknown[]; versionstamp: string | null }[]): any;
-    set(key: unknown[], value: unknown, options?: { expireIn?: number }): any;
-    delete(key: unknown[]): any;
-    commit(): Promise<{ ok: boolean }>;
-  };
+  atomic(): DenoKvAtomicLike;
+}
+
+/** The part of Deno.AtomicOperation this store uses. */
+export interface DenoKvAtomicLike {
+  check(...checks: { key: unknown[]; versionstamp: string | null }[]): DenoKvAtomicLike;
+  set(key: unknown[], value: unknown, options?: { expireIn?: number }): DenoKvAtomicLike;
+  delete(key: unknown[]): DenoKvAtomicLike;
+  commit(): Promise<{ ok: boolean }>;
 }
 
 /**

@@ -11,7 +11,7 @@ export declare function postToProvider(
   request: { headers: HeadersInit; body: BodyInit },
   options: {
     timeoutMs: number;
-    read: (response: Response, json: any) => { errorCode?: unknown; messageId?: unknown };
+    read: (response: Response, json: unknown) => { errorCode?: unknown; messageId?: unknown };
   },
 ): Promise<Delivery>;
 
