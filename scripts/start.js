@@ -45,6 +45,7 @@ try {
   url = new URL(await mf.ready);
 } catch (error) {
   console.error(`edge-otp could not start: ${error.message}`);
+  if (/already in use/.test(error.message)) console.error(`Another port: PORT=8790 npm start, or PORT=0 for any free one.`);
   process.exit(1);
 }
 printBanner(url.origin);
