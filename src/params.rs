@@ -171,10 +171,15 @@ fn channel(body: &Body) -> Result<(), Error> {
     }
 }
 
+/// The length in characters when it is outside the rule's bounds.
+fn length_outside(s: &str, rule: TextRule) -> Option<usize> {
+    let chars = s.chars().count();
+    (!(rule.min_chars..=rule.max_chars).contains(&chars)).then_some(chars)
+}
+
 fn check_text(s: &str, rule: TextRule) -> Result<String, Error> {
     let field = rule.field;
-    let chars = s.chars().count();
-    if chars < rule.min_chars || chars > rule.max_chars {
+    if let Some(chars) = length_outside(s, rule) {
         return Err(Error::bad_field(
             field,
             format!(
@@ -294,8 +299,7 @@ fn otp(body: &Body) -> Result<String, Error> {
             return Err(Error::bad_field(field, format!("Otp must be a string, got {kind}")));
         }
     };
-    let chars = otp.chars().count();
-    if chars < OTP.min_chars || chars > OTP.max_chars {
+    if let Some(chars) = length_outside(otp, OTP) {
         return Err(Error::bad_field(
             field,
             format!("Otp must be {} to {} characters, got {chars}", OTP.min_chars, OTP.max_chars),
