@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Miniflare, Response } from "miniflare";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const port = Number(process.env.PORT ?? 8787);
+const port = Number(process.env.PORT || 8787);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, got "${process.env.PORT}".`);
   process.exit(2);
@@ -21,6 +21,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const PASSED_THROUGH = ["OTP_SECRET", "ACCESS_KEYS", "APPLICATION_IDS", "SMS_TRANSPORT"];
 const bindings = { DEV_MODE: "true" };
 for (const name of PASSED_THROUGH) if (process.env[name]) bindings[name] = process.env[name];
+// A real transport (SMS_TRANSPORT=twilio npm start, say) reads its own
+// settings; only then do the shell's provider settings go in.
+const realTransport = bindings.SMS_TRANSPORT && bindings.SMS_TRANSPORT !== "dev";
+if (realTransport) {
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(SMS_|TWILIO_|AWS_)/.test(name) && value) bindings[name] = value;
+  }
+}
 
 const mf = new Miniflare({
   rootPath: root,
@@ -48,6 +56,15 @@ try {
   if (/already in use/.test(error.message)) console.error(`Another port: PORT=8790 npm start, or PORT=0 for any free one.`);
   process.exit(1);
 }
+// The Worker reads its settings on its first request: make that happen now,
+// so bad overrides from the shell stop the start instead of every request.
+const probe = await mf.dispatchFetch(new URL("/_dev/clock", url));
+await probe.arrayBuffer();
+if (!probe.ok) {
+  await mf.dispose(); // flushes the Worker's log line that names the setting
+  console.error(`edge-otp could not start: the Worker refused its settings (${probe.status}; its reason is above).`);
+  process.exit(1);
+}
 printBanner(url.origin);
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
@@ -68,7 +85,9 @@ function printBanner(origin) {
     `  Pinpoint API  ${origin}/v1/apps/{application-id}/otp and /verify-otp, SigV4 (service mobiletargeting)`,
     `  credentials   ${credentials}`,
     `  applications  ${bindings.APPLICATION_IDS ?? "any id"}`,
-    `  SMS inbox     ${origin}/_dev/sms (each SMS is also printed below)`,
+    realTransport
+      ? `  SMS           sent for real through ${bindings.SMS_TRANSPORT} (no dev inbox)`
+      : `  SMS inbox     ${origin}/_dev/sms (each SMS is also printed below)`,
     `  demo page     ${origin}/ (www/), package at ${origin}/pkg/`,
     ``,
     `Send a code:`,

@@ -38,7 +38,8 @@ export async function startDevServer(env = {}) {
   };
   child.stdout.setEncoding("utf8").on("data", onData);
   child.stderr.setEncoding("utf8").on("data", onData);
-  const exited = once(child, "exit");
+  // "close", not "exit": it comes after the last of the output.
+  const exited = once(child, "close");
 
   /** Resolves once `predicate(output)` holds; rejects if the server exits first. */
   function waitForOutput(predicate) {

@@ -260,3 +260,12 @@ describe("npm start with APPLICATION_IDS set", { timeout: 120_000 }, () => {
     assert.equal((await inbox(server.url)).length, 1);
   });
 });
+
+test("npm start refuses bad settings from the shell, naming the setting and not its value", { timeout: 120_000 }, async () => {
+  await assert.rejects(startDevServer({ OTP_SECRET: "hunter2" }), (error) => {
+    assert.match(error.message, /the server exited/);
+    assert.match(error.message, /edge-otp refuses to start: OTP_SECRET: The OTP secret must be at least 16 bytes, got 7/);
+    assert.doesNotMatch(error.message, /hunter2|listening on/);
+    return true;
+  });
+});
