@@ -1,5 +1,6 @@
 // Runs tests/aws/client_flow.py (the AWS CLI and boto3 from .venv/) against
 // an endpoint: any edge-otp server with the dev inbox, `npm start`'s or Deno's.
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -10,7 +11,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
  * @param {{ applicationId?: string, accessKeyId?: string, secretAccessKey?: string }} [options]
  * @returns {Promise<{ code: number, stdout: string, stderr: string }>}
  */
-export function runAwsClientFlow(endpoint, { applicationId, accessKeyId, secretAccessKey } = {}) {
+function runAwsClientFlow(endpoint, { applicationId, accessKeyId, secretAccessKey } = {}) {
   const args = ["tests/aws/client_flow.py", endpoint];
   if (applicationId) args.push("--application-id", applicationId);
   if (accessKeyId) args.push("--access-key-id", accessKeyId);
@@ -20,4 +21,24 @@ export function runAwsClientFlow(endpoint, { applicationId, accessKeyId, secretA
       resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** What the flow prints when every step went as Pinpoint would answer. */
+const STEPS = [
+  "aws pinpoint send-otp-message: SUCCESSFUL",
+  "aws pinpoint verify-otp-message: Valid true",
+  "Valid false (codes are valid once)",
+  "aws CLI reports: An error occurred (BadRequestException) when calling the SendOTPMessage operation: CodeLength must be between 5 and 8, got 9",
+  "boto3 send_otp_message + verify_otp_message: Valid true",
+  "boto3 raises client.exceptions.BadRequestException",
+  "boto3 raises client.exceptions.ForbiddenException",
+];
+
+/** Runs the flow against `endpoint` and asserts that every step passed. */
+export async function assertAwsClientFlow(endpoint, options) {
+  const { code, stdout, stderr } = await runAwsClientFlow(endpoint, options);
+  assert.equal(code, 0, `${stdout}\n${stderr}`);
+  for (const step of STEPS) {
+    assert.ok(stdout.includes(step), `missing "${step}" in:\n${stdout}`);
+  }
 }
