@@ -6,7 +6,8 @@
 //   OTP_SECRET       keys every HMAC: 16+ bytes (32 random ones is good). Required.
 //   ACCESS_KEYS      the SigV4 key pairs allowed in: "id:secret,id2:secret2". Required.
 //   APPLICATION_IDS  the application ids served, comma-separated; absent or "*" serves any.
-//   SMS_TRANSPORT    how SMS leave: "dev" (kept in memory, delivered nowhere).
+//   SMS_TRANSPORT    how SMS leave: "webhook", "twilio", "aws-sms", or "dev" (kept in
+//                    memory, delivered nowhere); see transports/index.js.
 //   DEV_MODE         "true" for `npm start` only: the settings above get dev
 //                    defaults, and /_dev/sms and /_dev/clock open. Never in production.
 import { createHandler } from "./http.js";
