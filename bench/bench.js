@@ -47,10 +47,11 @@ for (const [name, xs] of Object.entries(samples)) {
   console.log(`  ${name.padEnd(20)} ${(m / 1000).toFixed(2)} µs  (${(xs[0] / 1000).toFixed(2)} µs)`);
 }
 
-const files = ["wasm/edge_otp_bg.wasm", "wasm/edge_otp.js", "engine.js", "api.js", "workers.js"];
+// The .wasm and its glue: wasm-bindgen's and the hand-written engine.js.
+const files = ["wasm/edge_otp_bg.wasm", "wasm/edge_otp.js", "engine.js"];
 let raw = 0;
 let gz = 0;
-console.log("\nWhat a Worker ships (pkg/):");
+console.log("\nThe .wasm and its JS glue (pkg/):");
 for (const f of files) {
   const bytes = readFileSync(new URL(`../pkg/${f}`, import.meta.url));
   const zipped = gzipSync(bytes, { level: 9 }).length;
