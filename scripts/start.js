@@ -9,6 +9,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare, Response } from "miniflare";
+import { workerOptions } from "../examples/workers/miniflare-options.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT || 8787);
@@ -31,20 +32,10 @@ if (realTransport) {
 }
 
 const mf = new Miniflare({
-  rootPath: root,
-  modules: true,
-  modulesRoot: root,
-  // As wrangler does: .js files are ES modules, .wasm imports compiled modules.
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  scriptPath: path.join(root, "examples/workers/worker.js"),
-  compatibilityDate: "2026-04-01",
+  ...workerOptions(),
   host: "127.0.0.1",
   port,
   bindings,
-  durableObjects: { OTP_RECORDS: { className: "OtpRecordObject", useSQLite: true } },
   serviceBindings: { DEV_STATIC: serveStatic },
 });
 

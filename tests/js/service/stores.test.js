@@ -3,29 +3,19 @@
 // without its secrets.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { workerOptions } from "../../../examples/workers/miniflare-options.js";
 import { DurableObjectStore, KV_MIN_TTL_SECONDS, WorkersKvStore } from "edge-otp";
 import { expectError } from "./dev-server.js";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 describe("in workerd, with production settings missing", { timeout: 120_000 }, () => {
   let mf;
   let logs = "";
   before(async () => {
     mf = new Miniflare({
-      modules: true,
-      modulesRoot: ROOT,
-      modulesRules: [
-        { type: "ESModule", include: ["**/*.js"] },
-        { type: "CompiledWasm", include: ["**/*.wasm"] },
-      ],
-      scriptPath: path.join(ROOT, "examples/workers/worker.js"),
-      compatibilityDate: "2026-04-01",
+      ...workerOptions(),
       bindings: { SMS_TRANSPORT: "dev" },
-      durableObjects: { OTP_RECORDS: { className: "OtpRecordObject", useSQLite: true } },
       kvNamespaces: ["OTP_KV"],
       handleRuntimeStdio(stdout, stderr) {
         stdout.setEncoding("utf8").on("data", (chunk) => (logs += chunk));

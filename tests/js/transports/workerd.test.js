@@ -4,13 +4,11 @@
 // can't be verified. The same settings work on Deno (tests/deno/).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { workerOptions } from "../../../examples/workers/miniflare-options.js";
 import { signRequest, verifySignature } from "edge-otp";
 import { startProvider } from "./provider-stub.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const APP = "app1";
 const TO = "+12065550007";
 const PARAMS = { Channel: "SMS", BrandName: "ExampleCorp", OriginationIdentity: "+18555550142", DestinationIdentity: TO };
@@ -18,16 +16,7 @@ const AWS_SECRET = "aws-secret-in-workerd-not-for-output";
 
 const provider = await startProvider({ status: 200, body: { MessageId: "aws-message-1" } });
 const mf = new Miniflare({
-  rootPath: ROOT,
-  modules: true,
-  modulesRoot: ROOT,
-  // As wrangler does: .js files are ES modules, .wasm imports compiled modules.
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  scriptPath: path.join(ROOT, "examples/workers/worker.js"),
-  compatibilityDate: "2026-04-01",
+  ...workerOptions(),
   host: "127.0.0.1",
   port: 0,
   bindings: {
@@ -40,7 +29,6 @@ const mf = new Miniflare({
     AWS_SMS_ENDPOINT: provider.url,
     SMS_TIMEOUT_MS: "1000",
   },
-  durableObjects: { OTP_RECORDS: { className: "OtpRecordObject", useSQLite: true } },
 });
 after(async () => {
   await mf.dispose();
