@@ -2,7 +2,7 @@
 export {
   OtpEngine, deliveryStatus, languages, pinpointError, render, signRequest, validate, verifySignature,
 } from "./engine.js";
-export { OtpService } from "./service.js";
+export { OtpService, verifyInStore } from "./service.js";
 export { createHandler, errorResponse, MAX_BODY_BYTES } from "./http.js";
 export { DEV_DEFAULTS, fromEnv } from "./config.js";
 export { MemoryStore } from "./stores/memory.js";

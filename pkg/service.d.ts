@@ -1,4 +1,4 @@
-import type { SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters } from "./engine.js";
+import type { OtpEngine, SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters, VerifyResult } from "./engine.js";
 import type { OtpStore } from "./stores/types.js";
 import type { Delivery, SmsTransport } from "./transports/types.js";
 
@@ -54,3 +54,17 @@ export declare class OtpService {
   ): Promise<MessageResponse>;
   verify(applicationId: string, parameters: VerifyOtpMessageRequestParameters | string): Promise<VerificationResponse>;
 }
+
+/**
+ * The verify transition applied to a store as a compare-and-swap loop (what
+ * OtpService.verify does), answering the engine's whole result, reason and
+ * attempts left included. Throws TooManyRequestsException when the record
+ * keeps changing under it.
+ */
+export declare function verifyInStore(
+  engine: OtpEngine,
+  store: Pick<OtpStore, "get" | "compareAndSwap">,
+  applicationId: string,
+  parameters: VerifyOtpMessageRequestParameters | string,
+  clock?: () => number,
+): Promise<VerifyResult>;

@@ -55,31 +55,17 @@ export class OtpService {
   }
 
   /**
-   * VerifyOtpMessage: `{ Valid }`. A compare-and-swap loop, so that on a
-   * strongly consistent store concurrent guesses never use more than
-   * AllowedAttempts between them.
+   * VerifyOtpMessage: `{ Valid }`. See verifyInStore: on a strongly
+   * consistent store concurrent guesses never use more than AllowedAttempts.
    */
   async verify(applicationId, parameters) {
-    const key = this.#engine.storageKey(applicationId, parameters);
-    for (let round = 0; round < MAX_VERIFY_ROUNDS; round++) {
-      const current = await this.#storeCall(() => this.#store.get(key));
-      const result = this.#engine.verify(applicationId, parameters, current?.value, this.#clock());
-      const done =
-        result.action === "keep" ||
-        (await this.#storeCall(() =>
-          this.#store.compareAndSwap(
-            key,
-            current.version,
-            result.action === "write" ? result.record : null,
-            result.ttlSeconds,
-          ),
-        ));
-      if (done) {
-        this.#log({ event: "verify", applicationId, reason: result.reason });
-        return { Valid: result.valid };
-      }
-    }
-    throw pinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
+    const store = {
+      get: (key) => this.#storeCall(() => this.#store.get(key)),
+      compareAndSwap: (...args) => this.#storeCall(() => this.#store.compareAndSwap(...args)),
+    };
+    const result = await verifyInStore(this.#engine, store, applicationId, parameters, this.#clock);
+    this.#log({ event: "verify", applicationId, reason: result.reason });
+    return { Valid: result.valid };
   }
 
   async #deliver(sms) {
@@ -100,4 +86,33 @@ export class OtpService {
       throw pinpointError("InternalServerErrorException", "The OTP store is unavailable; nothing was sent or changed.");
     }
   }
+}
+
+/**
+ * The verify transition applied to a store as a compare-and-swap loop: read
+ * the record with its version, let the engine decide, write back or delete
+ * only if the version is unchanged, and start over if it changed. Answers
+ * the engine's whole result (reason and attempts left included); throws
+ * TooManyRequestsException when the record keeps changing under it.
+ *
+ * @param {OtpEngine} engine
+ * @param {Pick<import("./stores/types.js").OtpStore, "get" | "compareAndSwap">} store
+ * @param {() => number} [clock] milliseconds since the epoch
+ */
+export async function verifyInStore(engine, store, applicationId, parameters, clock = Date.now) {
+  const key = engine.storageKey(applicationId, parameters);
+  for (let round = 0; round < MAX_VERIFY_ROUNDS; round++) {
+    const current = await store.get(key);
+    const result = engine.verify(applicationId, parameters, current?.value, clock());
+    const done =
+      result.action === "keep" ||
+      (await store.compareAndSwap(
+        key,
+        current.version,
+        result.action === "write" ? result.record : null,
+        result.ttlSeconds,
+      ));
+    if (done) return result;
+  }
+  throw pinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
 }

@@ -12,15 +12,13 @@ export const APPLICATION_ID = "edge-otp-demo";
 const DEV_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 const REGION = "us-east-1";
 
-/** Compare-and-swap rounds before a verify gives up, as OtpService does. */
-const MAX_VERIFY_ROUNDS = 64;
-
 /**
  * Everything in this page: the engine, a MemoryStore and a DevInbox, under a
- * secret made now and never shown. This mirrors OtpService, but keeps the
- * verify reason and attempts left, which its `{ Valid }` answer drops.
+ * secret made now and never shown. Verify runs the same compare-and-swap loop
+ * as OtpService (verifyInStore) but keeps the reason and attempts left, which
+ * OtpService's `{ Valid }` answer drops.
  */
-export function browserBackend({ OtpEngine, MemoryStore, DevInbox }) {
+export function browserBackend({ OtpEngine, MemoryStore, DevInbox, verifyInStore }) {
   const engine = new OtpEngine(randomSecret());
   const store = new MemoryStore();
   const inbox = new DevInbox();
@@ -43,31 +41,16 @@ export function browserBackend({ OtpEngine, MemoryStore, DevInbox }) {
     },
 
     async verify(parameters) {
-      const key = engine.storageKey(APPLICATION_ID, parameters);
-      for (let round = 0; round < MAX_VERIFY_ROUNDS; round++) {
-        const current = await store.get(key);
-        const result = engine.verify(APPLICATION_ID, parameters, current?.value, Date.now());
-        const done =
-          result.action === "keep" ||
-          (await store.compareAndSwap(
-            key,
-            current.version,
-            result.action === "write" ? result.record : null,
-            result.ttlSeconds,
-          ));
-        if (done) {
-          return {
-            valid: result.valid,
-            reason: result.reason,
-            attemptsLeft: result.attemptsLeft,
-            call: {
-              request: `engine.verify(${json(APPLICATION_ID)}, ${json(parameters, 2)}, record)`,
-              response: json(result, 2),
-            },
-          };
-        }
-      }
-      throw new Error("Too many verifications of this code at once; try again.");
+      const result = await verifyInStore(engine, store, APPLICATION_ID, parameters);
+      return {
+        valid: result.valid,
+        reason: result.reason,
+        attemptsLeft: result.attemptsLeft,
+        call: {
+          request: `engine.verify(${json(APPLICATION_ID)}, ${json(parameters, 2)}, record)`,
+          response: json(result, 2),
+        },
+      };
     },
 
     async messages() {
