@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as edgeOtp from "edge-otp";
 import { verifySignature } from "edge-otp";
 import { AwsSmsTransport } from "../../../pkg/transports/aws-sms.js";
-import { FAILURES, SMS, refusedUrl, sendAndVerify, startProvider } from "./provider-stub.js";
+import { SMS, deliveryOutcomeTests, refusedUrl, sendAndVerify, startProvider } from "./provider-stub.js";
 
 const ACCESS_KEY_ID = "AKIDEXAMPLE0123456789";
 const SECRET_ACCESS_KEY = "aws-secret-do-not-leak/K7MDENG+bPxRfiCY";
@@ -105,26 +105,12 @@ test("the default endpoint is the region's sms-voice host", () => {
   });
 });
 
-test("a delivered code can be verified once", async () => {
-  const { result, verified, storeSize } = await sendAndVerify(edgeOtp, transport(), codeInLastRequest);
-  assert.equal(result.DeliveryStatus, "SUCCESSFUL");
-  assert.deepEqual(verified, { Valid: true });
-  assert.equal(storeSize, 0);
+deliveryOutcomeTests(edgeOtp, provider, {
+  name: "AWS End User Messaging SMS",
+  transport: () => transport({ sessionToken: SESSION_TOKEN }),
+  codeInLastRequest,
+  secrets: SECRETS,
 });
-
-for (const { reply, status, code } of FAILURES) {
-  test(`HTTP ${reply.status} is ${status}, and its code can't be verified`, async () => {
-    provider.reply(reply);
-    const t = transport({ sessionToken: SESSION_TOKEN });
-    const { response, result, verified, storeSize, logs } = await sendAndVerify(edgeOtp, t, codeInLastRequest);
-    assert.equal(result.DeliveryStatus, status);
-    assert.equal(result.StatusCode, code);
-    assert.match(result.StatusMessage, new RegExp(`^AWS End User Messaging SMS .*\\(HTTP ${code}\\)`));
-    assert.deepEqual(verified, { Valid: false });
-    assert.equal(storeSize, 0);
-    for (const secret of SECRETS) assert.ok(!JSON.stringify([response, logs]).includes(secret));
-  });
-}
 
 test("AWS's exception names decide, from the header or the body", async () => {
   const cases = [

@@ -1,5 +1,7 @@
 // A local HTTP server standing in for an SMS provider on 127.0.0.1: it
 // records each request and answers with the next scripted reply.
+import assert from "node:assert/strict";
+import { test } from "node:test";
 import { createServer } from "node:http";
 
 /**
@@ -91,4 +93,37 @@ export async function sendAndVerify({ OtpService, MemoryStore }, transport, code
     ? await service.verify("app1", { ReferenceId: "ref-1", DestinationIdentity: SMS.to, Otp: code })
     : null;
   return { response, result: response.Result[SMS.to], verified, storeSize: store.size, logs };
+}
+
+/**
+ * The tests every provider transport shares: a delivered code verifies once,
+ * and each of FAILURES maps to its DeliveryStatus, leaves no code to verify,
+ * and leaks none of `secrets` into the response or the logs.
+ *
+ * @param {object} provider the transport under test
+ * @param {string} provider.name how its StatusMessage starts, e.g. "Twilio"
+ * @param {() => object} provider.transport a transport for one send
+ * @param {() => string} provider.codeInLastRequest the code the stand-in received
+ * @param {string[]} provider.secrets credentials that must not appear
+ */
+export function deliveryOutcomeTests(edgeOtp, stub, { name, transport, codeInLastRequest, secrets }) {
+  test("a delivered code can be verified once", async () => {
+    const { result, verified, storeSize } = await sendAndVerify(edgeOtp, transport(), codeInLastRequest);
+    assert.equal(result.DeliveryStatus, "SUCCESSFUL");
+    assert.deepEqual(verified, { Valid: true });
+    assert.equal(storeSize, 0);
+  });
+
+  for (const { reply, status, code } of FAILURES) {
+    test(`HTTP ${reply.status} is ${status}, and its code can't be verified`, async () => {
+      stub.reply(reply);
+      const { response, result, verified, storeSize, logs } = await sendAndVerify(edgeOtp, transport(), codeInLastRequest);
+      assert.equal(result.DeliveryStatus, status);
+      assert.equal(result.StatusCode, code);
+      assert.match(result.StatusMessage, new RegExp(`^${name} .*\\(HTTP ${code}\\)`));
+      assert.deepEqual(verified, { Valid: false });
+      assert.equal(storeSize, 0);
+      for (const secret of secrets) assert.ok(!JSON.stringify([response, logs]).includes(secret));
+    });
+  }
 }

@@ -4,7 +4,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import * as edgeOtp from "edge-otp";
 import { TwilioTransport } from "../../../pkg/transports/twilio.js";
-import { FAILURES, SMS, refusedUrl, sendAndVerify, startProvider } from "./provider-stub.js";
+import { SMS, deliveryOutcomeTests, refusedUrl, sendAndVerify, startProvider } from "./provider-stub.js";
 
 const ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
 const AUTH_TOKEN = "twilio-token-do-not-leak-9a8b";
@@ -47,25 +47,12 @@ test("a base URL with a path keeps it", async () => {
   assert.equal(lastRequest().url, `/twilio/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
 });
 
-test("a delivered code can be verified once", async () => {
-  const { result, verified, storeSize } = await sendAndVerify(edgeOtp, transport(), codeInLastRequest);
-  assert.equal(result.DeliveryStatus, "SUCCESSFUL");
-  assert.deepEqual(verified, { Valid: true });
-  assert.equal(storeSize, 0);
+deliveryOutcomeTests(edgeOtp, provider, {
+  name: "Twilio",
+  transport: transport,
+  codeInLastRequest,
+  secrets: [AUTH_TOKEN],
 });
-
-for (const { reply, status, code } of FAILURES) {
-  test(`HTTP ${reply.status} is ${status}, and its code can't be verified`, async () => {
-    provider.reply(reply);
-    const { response, result, verified, storeSize, logs } = await sendAndVerify(edgeOtp, transport(), codeInLastRequest);
-    assert.equal(result.DeliveryStatus, status);
-    assert.equal(result.StatusCode, code);
-    assert.match(result.StatusMessage, new RegExp(`^Twilio .*\\(HTTP ${code}\\)`));
-    assert.deepEqual(verified, { Valid: false });
-    assert.equal(storeSize, 0);
-    assert.ok(!JSON.stringify([response, logs]).includes(AUTH_TOKEN));
-  });
-}
 
 test("Twilio's error codes decide where the status alone would not", async () => {
   const cases = [

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import * as edgeOtp from "edge-otp";
 import { WebhookTransport } from "../../../pkg/transports/webhook.js";
-import { FAILURES, SMS, refusedUrl, sendAndVerify, startProvider } from "./provider-stub.js";
+import { SMS, deliveryOutcomeTests, refusedUrl, sendAndVerify, startProvider } from "./provider-stub.js";
 
 const SECRET = "whsec-do-not-leak-4f1e";
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -95,25 +95,12 @@ test("without a secret, absent India ids are null and nothing is signed", async 
   assert.equal(request.header("x-edge-otp-timestamp"), undefined);
 });
 
-test("a delivered code can be verified once", async () => {
-  const { result, verified, storeSize } = await sendAndVerify(edgeOtp, transport(), codeInLastRequest);
-  assert.equal(result.DeliveryStatus, "SUCCESSFUL");
-  assert.deepEqual(verified, { Valid: true });
-  assert.equal(storeSize, 0);
+deliveryOutcomeTests(edgeOtp, provider, {
+  name: "The SMS webhook",
+  transport: transport,
+  codeInLastRequest,
+  secrets: [SECRET],
 });
-
-for (const { reply, status, code } of FAILURES) {
-  test(`HTTP ${reply.status} is ${status}, and its code can't be verified`, async () => {
-    provider.reply(reply);
-    const { response, result, verified, storeSize, logs } = await sendAndVerify(edgeOtp, transport(), codeInLastRequest);
-    assert.equal(result.DeliveryStatus, status);
-    assert.equal(result.StatusCode, code);
-    assert.match(result.StatusMessage, new RegExp(`^The SMS webhook .*\\(HTTP ${code}\\)`));
-    assert.deepEqual(verified, { Valid: false });
-    assert.equal(storeSize, 0);
-    assert.ok(!JSON.stringify([response, logs]).includes(SECRET));
-  });
-}
 
 test("no answer in time is a TEMPORARY_FAILURE (504)", async () => {
   provider.reply("hang");
