@@ -1,81 +1,66 @@
-//! One-time codes: uniformly random decimal strings, leading zeros allowed.
+//! One-time codes and message ids: uniform draws from a CSPRNG.
 //!
-//! Randomness comes from the platform (Web Crypto's `getRandomValues` on
-//! WebAssembly, the OS elsewhere) only when a code is asked for: Cloudflare
+//! The generator is rand's `StdRng` (ChaCha12), seeded from the platform
+//! through getrandom (Web Crypto's `getRandomValues` on WebAssembly, the OS
+//! elsewhere) the first time a code is asked for, never before: Cloudflare
 //! Workers refuse random values while a module loads, and nothing here runs
-//! at load time.
+//! at load time. Seeding once per engine keeps each code off the Web Crypto
+//! boundary.
 
 use crate::error::{Error, Exception};
+use rand::distr::{Distribution, Uniform};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
 
-/// Random bytes drawn in one call to the platform and handed out as needed,
-/// since each call into Web Crypto crosses the WebAssembly boundary.
+/// Pinpoint's SMS message ids: 40 lowercase letters and digits.
+pub const MESSAGE_ID_LENGTH: usize = 40;
+const MESSAGE_ID_ALPHABET: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// The random source of one engine, seeded on first use.
+#[derive(Default)]
 pub struct Entropy {
-    buf: [u8; 256],
-    used: usize,
+    rng: Option<StdRng>,
 }
 
 impl Entropy {
     pub fn new() -> Entropy {
-        Entropy { buf: [0; 256], used: 256 }
+        Entropy { rng: None }
     }
 
-    pub fn fill(&mut self, out: &mut [u8]) -> Result<(), Error> {
-        for b in out {
-            if self.used == self.buf.len() {
-                getrandom::fill(&mut self.buf).map_err(|e| {
-                    Error::new(
-                        Exception::InternalServerError,
-                        format!("No secure random source is available: {e}"),
-                    )
-                })?;
-                self.used = 0;
-            }
-            *b = self.buf[self.used];
-            self.used += 1;
+    /// A source seeded from `seed`: reproducible, for tests only.
+    pub fn from_seed(seed: u64) -> Entropy {
+        Entropy { rng: Some(StdRng::seed_from_u64(seed)) }
+    }
+
+    fn rng(&mut self) -> Result<&mut StdRng, Error> {
+        if self.rng.is_none() {
+            let rng = StdRng::try_from_os_rng().map_err(|e| {
+                Error::new(
+                    Exception::InternalServerError,
+                    format!("No secure random source is available: {e}"),
+                )
+            })?;
+            self.rng = Some(rng);
         }
-        Ok(())
+        Ok(self.rng.as_mut().expect("seeded above"))
     }
 
-    pub fn next_u32(&mut self) -> Result<u32, Error> {
-        let mut b = [0; 4];
-        self.fill(&mut b)?;
-        Ok(u32::from_le_bytes(b))
+    /// A code of `length` digits (1 to 9), leading zeros kept. Uniform over
+    /// all 10^length codes: rand's `Uniform` rejects the biased tail of each
+    /// draw (Lemire's method), so no code is likelier than another.
+    pub fn code(&mut self, length: u32) -> Result<String, Error> {
+        assert!((1..=9).contains(&length), "code lengths fit in a u32 draw");
+        let codes = Uniform::new(0, 10u32.pow(length)).expect("a non-empty range");
+        let n = codes.sample(self.rng()?);
+        Ok(format!("{n:0width$}", width = length as usize))
     }
-}
 
-impl Default for Entropy {
-    fn default() -> Self {
-        Entropy::new()
+    /// A message id like Pinpoint's: 40 characters from a-z and 0-9.
+    pub fn message_id(&mut self) -> Result<String, Error> {
+        let index = Uniform::new(0, MESSAGE_ID_ALPHABET.len()).expect("a non-empty range");
+        let rng = self.rng()?;
+        Ok((0..MESSAGE_ID_LENGTH).map(|_| MESSAGE_ID_ALPHABET[index.sample(rng)] as char).collect())
     }
-}
-
-/// A code of `length` digits (1 to 9) from the platform's secure random source.
-pub fn generate(length: u32, entropy: &mut Entropy) -> Result<String, Error> {
-    generate_from(length, || entropy.next_u32())
-}
-
-/// A code of `length` digits from uniform 32-bit draws. Draws at or above the
-/// largest multiple of 10^length are thrown away, so every code is equally
-/// likely (no modulo bias).
-pub fn generate_from(
-    length: u32,
-    mut next_u32: impl FnMut() -> Result<u32, Error>,
-) -> Result<String, Error> {
-    assert!((1..=9).contains(&length), "code lengths fit in a u32 draw");
-    let modulus = 10u32.pow(length);
-    let limit = rejection_limit(modulus);
-    loop {
-        let draw = next_u32()?;
-        if draw < limit {
-            return Ok(format!("{:0width$}", draw % modulus, width = length as usize));
-        }
-    }
-}
-
-/// The largest multiple of `modulus` that fits in 2^32, as a bound on draws.
-fn rejection_limit(modulus: u32) -> u32 {
-    let span = 1u64 << 32;
-    (span - span % modulus as u64) as u32
 }
 
 #[cfg(test)]
@@ -87,7 +72,7 @@ mod tests {
         let mut entropy = Entropy::new();
         for length in 5..=8 {
             for _ in 0..1000 {
-                let code = generate(length, &mut entropy).unwrap();
+                let code = entropy.code(length).unwrap();
                 assert_eq!(code.len(), length as usize);
                 assert!(code.bytes().all(|b| b.is_ascii_digit()), "{code}");
             }
@@ -96,39 +81,34 @@ mod tests {
 
     #[test]
     fn leading_zeros_are_kept() {
-        let mut draws = [7u32].into_iter();
-        assert_eq!(generate_from(6, || Ok(draws.next().unwrap())).unwrap(), "000007");
-        let mut draws = [0u32].into_iter();
-        assert_eq!(generate_from(8, || Ok(draws.next().unwrap())).unwrap(), "00000000");
+        // One code in ten starts with 0, so 200 codes have some.
+        let mut entropy = Entropy::from_seed(7);
+        let codes: Vec<String> = (0..200).map(|_| entropy.code(5).unwrap()).collect();
+        assert!(codes.iter().any(|c| c.starts_with('0')), "{codes:?}");
+        assert!(codes.iter().all(|c| c.len() == 5));
     }
 
     #[test]
-    fn draws_in_the_biased_tail_are_rejected() {
-        for length in 5..=8 {
-            let modulus = 10u32.pow(length);
-            let limit = rejection_limit(modulus);
-            assert_eq!(limit as u64 % modulus as u64, 0);
-            assert!((1u64 << 32) - (limit as u64) < modulus as u64);
-            // The last draw below the limit is used...
-            let mut draws = [limit - 1].into_iter();
-            let expected = format!("{:0w$}", modulus - 1, w = length as usize);
-            assert_eq!(generate_from(length, || Ok(draws.next().unwrap())).unwrap(), expected);
-            // ...and the first at the limit, or the largest, is drawn again.
-            let mut draws = [limit, u32::MAX, 42].into_iter();
-            let expected = format!("{:0w$}", 42, w = length as usize);
-            assert_eq!(generate_from(length, || Ok(draws.next().unwrap())).unwrap(), expected);
-        }
+    fn the_platform_source_differs_between_engines() {
+        let a: Vec<String> = (0..4).map(|_| Entropy::new().code(8).unwrap()).collect();
+        assert!(a.windows(2).any(|w| w[0] != w[1]), "{a:?}");
     }
 
     #[test]
-    fn entropy_hands_out_fresh_bytes_across_refills() {
+    fn message_ids_look_like_pinpoints() {
         let mut entropy = Entropy::new();
-        let mut a = [0u8; 100];
-        let mut b = [0u8; 100];
-        entropy.fill(&mut a).unwrap();
-        entropy.fill(&mut b).unwrap();
-        assert_ne!(a, b);
-        assert_ne!(a[..64], a[64..]);
+        let ids: Vec<String> = (0..100).map(|_| entropy.message_id().unwrap()).collect();
+        for id in &ids {
+            assert_eq!(id.len(), 40);
+            assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()), "{id}");
+        }
+        let mut distinct = ids.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), ids.len());
+        // Every character of the alphabet turns up across 4,000 draws.
+        let all: String = ids.concat();
+        assert!(MESSAGE_ID_ALPHABET.iter().all(|&c| all.contains(c as char)));
     }
 
     /// Pearson's chi-square over digit counts. With 9 degrees of freedom the
@@ -149,7 +129,7 @@ mod tests {
             let mut overall = [0u64; 10];
             let mut by_position = vec![[0u64; 10]; length];
             for _ in 0..100_000 {
-                let code = generate(length as u32, &mut entropy).unwrap();
+                let code = entropy.code(length as u32).unwrap();
                 for (position, digit) in code.bytes().enumerate() {
                     let d = (digit - b'0') as usize;
                     overall[d] += 1;
@@ -172,6 +152,13 @@ mod tests {
         counts[9] = 0;
         counts[0] += 10_000;
         assert!(chi_square(&counts) > CRITICAL);
+        // And so must a digit drawn as (random byte % 10), where 0-5 come
+        // up 26 times in 256 and 6-9 only 25, over a million digits.
+        let mut folded = [0u64; 10];
+        for byte in 0..=255u32 {
+            folded[(byte % 10) as usize] += 4_000;
+        }
+        assert!(chi_square(&folded) > CRITICAL, "{:.1}", chi_square(&folded));
         // And a fair tally passes.
         assert!(chi_square(&[10_000; 10]) < CRITICAL);
     }

@@ -1,5 +1,6 @@
 //! The hashing primitives every other module uses: SHA-256, HMAC-SHA256,
-//! constant-time comparison and the two text encodings of digests.
+//! constant-time comparison and the two text encodings of digests (the only
+//! hex and base64url helpers in the crate).
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
@@ -53,15 +54,8 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Unpadded base64url (RFC 4648 section 5): safe in URLs and storage keys.
 pub fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut text = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            text.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]);
-        }
-    }
-    String::from_utf8(text).expect("base64url is ASCII")
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    base64::Engine::encode(&URL_SAFE_NO_PAD, bytes)
 }
 
 #[cfg(test)]

@@ -10,9 +10,11 @@ pub fn is_e164(s: &str) -> bool {
 }
 
 /// What kind of sender an OriginationIdentity names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum OriginationKind {
     /// A long code or toll-free number in E.164.
+    #[default]
     PhoneNumber,
     /// A short code of 3 to 8 digits.
     ShortCode,

@@ -2,19 +2,21 @@
 //! VerifyOtpMessage) as a stateless core. The host supplies time, randomness
 //! comes from the platform, and state lives in the host's key-value store.
 
+#![forbid(unsafe_code)]
+
+pub mod body;
 pub mod code;
 pub mod delivery;
+pub mod member;
 pub mod error;
 pub mod hash;
 pub mod identity;
-pub mod json;
 pub mod otp;
 pub mod params;
 pub mod record;
 pub mod sigv4;
 pub mod sms;
 pub mod template;
-pub mod value;
 
 pub use error::{Error, Exception};
 

@@ -3,13 +3,15 @@
 //! The host reads and writes the store; these functions say what to write.
 //! Time comes in as milliseconds since the epoch: the core has no clock.
 
-use crate::code::{self, Entropy};
+use crate::code::Entropy;
+use crate::member::quote;
 use crate::error::Error;
 use crate::identity::OriginationKind;
 use crate::params::{SendOtpParameters, VerifyOtpParameters};
 use crate::record::{Record, Secret};
 use crate::sms::Encoding;
 use crate::template;
+use serde::Serialize;
 
 /// The application ids Pinpoint's paths carry: letters, digits, `.`, `_`, `-`.
 pub fn check_application_id(application_id: &str) -> Result<(), Error> {
@@ -22,14 +24,16 @@ pub fn check_application_id(application_id: &str) -> Result<(), Error> {
             "ApplicationId",
             format!(
                 "ApplicationId must be 1 to 64 letters, digits, '.', '_' or '-', got {}",
-                crate::value::quote(application_id)
+                quote(application_id)
             ),
         ))
     }
 }
 
 /// The SMS a send asks the host to deliver.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Sms {
     pub message_id: String,
     pub to: String,
@@ -39,13 +43,19 @@ pub struct Sms {
     pub encoding: Encoding,
     pub segments: u32,
     /// India DLT identifiers, passed through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub entity_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub template_id: Option<String>,
 }
 
 /// What a send asks the host to do: store `record` under `storage_key` for
 /// `ttl_seconds` (replacing any earlier code), then deliver `sms`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Send {
     pub storage_key: String,
     pub record: String,
@@ -62,8 +72,12 @@ pub fn send(
     entropy: &mut Entropy,
 ) -> Result<Send, Error> {
     check_application_id(application_id)?;
-    let code = code::generate(params.code_length, entropy)?;
-    let message_id = message_id(entropy)?;
+    let code = entropy.code(params.code_length)?;
+    #[cfg(feature = "test-trap")]
+    if params.brand_name == "edge-otp:trap" {
+        panic!("the test build's trap");
+    }
+    let message_id = entropy.message_id()?;
     let (reference_id, destination) = (&params.reference_id, &params.destination_identity);
     let ttl_seconds = params.validity_period * 60;
     let expires_at_ms = now_ms + u64::from(ttl_seconds) * 1000;
@@ -93,18 +107,9 @@ pub fn send(
     })
 }
 
-/// A random message id in the form of a version 4 UUID.
-fn message_id(entropy: &mut Entropy) -> Result<String, Error> {
-    let mut b = [0u8; 16];
-    entropy.fill(&mut b)?;
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = crate::hash::hex(&b);
-    Ok(format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]))
-}
-
 /// Why a verify answered as it did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Reason {
     /// The right code, in time, with attempts left. The record is used up.
     Valid,
@@ -131,36 +136,94 @@ impl Reason {
 }
 
 /// What the host must do to the stored record after a verify.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Action {
     /// Leave the store as it is.
     Keep,
     /// Replace the record, if it is still the one read (compare-and-swap).
-    Write { record: String, ttl_seconds: u32 },
+    Write {
+        record: String,
+        #[serde(rename = "ttlSeconds")]
+        ttl_seconds: u32,
+    },
     /// Remove the record, if it is still the one read.
     Delete,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verification {
+/// One step of a verify: the answer, and what to do to the record read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct VerifyStep {
     pub valid: bool,
     pub reason: Reason,
-    pub action: Action,
     pub attempts_left: u32,
+    #[serde(flatten)]
+    pub action: Action,
 }
 
-/// The verify transition: from the stored record (if any) and a guess, the
-/// answer and what becomes of the record. The code is compared in constant
-/// time, and only after expiry and attempts are checked.
+/// A VerifyOtpMessage checked once: its parameters and the storage key of
+/// the record they name. The host reads that record, asks [`Self::step`]
+/// what to do, and applies it with compare-and-swap; when the record changed
+/// meanwhile it reads again and steps again, without checking anything twice.
+#[derive(Clone, Debug)]
+pub struct Verification {
+    application_id: String,
+    params: VerifyOtpParameters,
+    storage_key: String,
+}
+
+impl Verification {
+    pub fn new(
+        secret: &Secret,
+        application_id: &str,
+        params: VerifyOtpParameters,
+    ) -> Result<Verification, Error> {
+        check_application_id(application_id)?;
+        let storage_key =
+            secret.storage_key(application_id, &params.reference_id, &params.destination_identity);
+        Ok(Verification { application_id: application_id.to_owned(), params, storage_key })
+    }
+
+    /// Where the record of the code being verified is stored.
+    pub fn storage_key(&self) -> &str {
+        &self.storage_key
+    }
+
+    /// The verify transition: from the stored record (if any), the answer
+    /// and what becomes of the record. The code is compared in constant
+    /// time, and only after expiry and attempts are checked.
+    pub fn step(
+        &self,
+        secret: &Secret,
+        stored: Option<&str>,
+        now_ms: u64,
+    ) -> Result<VerifyStep, Error> {
+        step(secret, &self.application_id, &self.params, stored, now_ms)
+    }
+}
+
+/// A whole verify in one call, for hosts without concurrency to fear.
 pub fn verify(
     secret: &Secret,
     application_id: &str,
     params: &VerifyOtpParameters,
     stored: Option<&str>,
     now_ms: u64,
-) -> Result<Verification, Error> {
-    check_application_id(application_id)?;
-    let answer = |reason, action, attempts_left| Verification {
+) -> Result<VerifyStep, Error> {
+    Verification::new(secret, application_id, params.clone())?.step(secret, stored, now_ms)
+}
+
+fn step(
+    secret: &Secret,
+    application_id: &str,
+    params: &VerifyOtpParameters,
+    stored: Option<&str>,
+    now_ms: u64,
+) -> Result<VerifyStep, Error> {
+    let answer = |reason, action, attempts_left| VerifyStep {
         valid: reason == Reason::Valid,
         reason,
         action,
@@ -195,7 +258,6 @@ pub fn verify(
 mod tests {
     use super::*;
     use crate::error::Exception;
-    use crate::value::tests::body;
 
     const NOW: u64 = 1_764_115_200_000;
     const APP: &str = "7f3c9a0d2b8e4f61a5c0d9e8b7a6f5e4";
@@ -204,12 +266,17 @@ mod tests {
         Secret::new(b"a test secret of thirty-two byte").unwrap()
     }
 
+    /// The minimal request with the members in `extra` (", "-led) added or replaced.
     fn params(extra: &str) -> SendOtpParameters {
-        SendOtpParameters::from_body(&body(&format!(
-            r#"{{"Channel": "SMS", "BrandName": "ExampleCorp", "OriginationIdentity": "+18555550142",
-                "DestinationIdentity": "+12065550007", "ReferenceId": "SampleReferenceId"{extra}}}"#
-        )))
-        .unwrap()
+        let mut request: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+            r#"{"Channel": "SMS", "BrandName": "ExampleCorp", "OriginationIdentity": "+18555550142",
+                "DestinationIdentity": "+12065550007", "ReferenceId": "SampleReferenceId"}"#,
+        )
+        .unwrap();
+        let extra: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&format!("{{{}}}", extra.trim_start_matches(", "))).unwrap();
+        request.extend(extra);
+        SendOtpParameters::from_json(&serde_json::to_vec(&request).unwrap()).unwrap()
     }
 
     fn sent(extra: &str) -> Send {
@@ -229,12 +296,12 @@ mod tests {
         }
     }
 
-    fn check(stored: Option<&str>, otp: &str, now_ms: u64) -> Verification {
+    fn check(stored: Option<&str>, otp: &str, now_ms: u64) -> VerifyStep {
         verify(&secret(), APP, &guess(otp), stored, now_ms).unwrap()
     }
 
     /// The record after applying a verification's action to `stored`.
-    fn apply(stored: Option<String>, v: &Verification) -> Option<String> {
+    fn apply(stored: Option<String>, v: &VerifyStep) -> Option<String> {
         match &v.action {
             Action::Keep => stored,
             Action::Write { record, .. } => Some(record.clone()),
@@ -267,14 +334,27 @@ mod tests {
     }
 
     #[test]
-    fn message_ids_are_random_uuids() {
+    fn message_ids_are_like_pinpoints() {
         let a = sent("").sms.message_id;
         let b = sent("").sms.message_id;
         assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert!("89ab".contains(&a[19..20]));
-        assert_eq!(a.matches('-').count(), 4);
+        assert_eq!(a.len(), 40);
+        assert!(a.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()), "{a}");
+    }
+
+    #[test]
+    fn a_verification_knows_its_key_and_steps_without_rechecking() {
+        let s = sent("");
+        let v = Verification::new(&secret(), APP, guess(&code_of(&s))).unwrap();
+        assert_eq!(v.storage_key(), s.storage_key);
+        // Stepping twice over the same record answers the same, as a host
+        // retrying a lost compare-and-swap needs.
+        let first = v.step(&secret(), Some(&s.record), NOW).unwrap();
+        let again = v.step(&secret(), Some(&s.record), NOW).unwrap();
+        assert_eq!(first, again);
+        assert_eq!(first.reason, Reason::Valid);
+        let e = Verification::new(&secret(), "bad app", guess("1")).unwrap_err();
+        assert_eq!(e.field, Some("ApplicationId"));
     }
 
     #[test]

@@ -1,11 +1,18 @@
 //! SendOtpMessage and VerifyOtpMessage parameters: every rule Pinpoint applies
 //! to them, in one place, with messages that name the field, the rule and the
 //! value given.
+//!
+//! A request arrives either as JSON text (an HTTP body, read by
+//! [`crate::body::from_json`]) or as a JS object (read by serde-wasm-bindgen
+//! at the boundary); both land in the same request type, whose members are
+//! [`Member`]s as sent, and the rules here check them.
 
 use crate::error::Error;
 use crate::identity::{is_e164, OriginationKind};
+use crate::member::{quote, Input, Member};
 use crate::template::Language;
-use crate::value::{self, quote, Body, Integer, Value};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
 
 /// A whole-number parameter with its bounds and Pinpoint's default.
 #[derive(Clone, Copy, Debug)]
@@ -44,22 +51,82 @@ pub const LANGUAGE: &str = "Language";
 pub const ORIGINATION_IDENTITY: &str = "OriginationIdentity";
 pub const DESTINATION_IDENTITY: &str = "DestinationIdentity";
 
-/// SendOTPMessageRequestParameters, checked, with defaults filled in.
-/// Channel is always SMS, the only channel Pinpoint sends codes on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// SendOTPMessageRequestParameters as sent: each member as the client wrote
+/// it (`M`: raw JSON text, or a JS value), or `None` when absent or null (AWS
+/// treats null as absent). Unknown members are ignored, as AWS does; a
+/// member given twice is refused.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "M: Deserialize<'de>"))]
+pub struct SendOtpMessageRequest<M = Box<RawValue>> {
+    pub channel: Option<M>,
+    pub brand_name: Option<M>,
+    pub code_length: Option<M>,
+    pub validity_period: Option<M>,
+    pub allowed_attempts: Option<M>,
+    pub language: Option<M>,
+    pub origination_identity: Option<M>,
+    pub destination_identity: Option<M>,
+    pub reference_id: Option<M>,
+    pub entity_id: Option<M>,
+    pub template_id: Option<M>,
+}
+
+/// VerifyOTPMessageRequestParameters as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "M: Deserialize<'de>"))]
+pub struct VerifyOtpMessageRequest<M = Box<RawValue>> {
+    pub reference_id: Option<M>,
+    pub destination_identity: Option<M>,
+    pub otp: Option<M>,
+}
+
+/// A member's view, or `None` when absent.
+type Given<'a> = Option<Input<'a>>;
+
+fn given<M: Member>(member: &Option<M>) -> Given<'_> {
+    member.as_ref().map(Member::input)
+}
+
+/// The only channel Pinpoint sends codes on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum Channel {
+    #[default]
+    #[serde(rename = "SMS")]
+    Sms,
+}
+
+/// SendOTPMessageRequestParameters, checked, with defaults filled in: what
+/// `validate` answers, in Pinpoint's names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SendOtpParameters {
+    pub channel: Channel,
     pub brand_name: String,
     pub code_length: u32,
     /// Minutes.
     pub validity_period: u32,
     pub allowed_attempts: u32,
+    #[serde(serialize_with = "language_tag")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "LanguageTag"))]
     pub language: Language,
     pub origination_identity: String,
+    #[serde(skip)]
     pub origination_kind: OriginationKind,
     pub destination_identity: String,
     pub reference_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub entity_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub template_id: Option<String>,
+}
+
+/// A language by its canonical tag.
+pub fn language_tag<S: Serializer>(language: &Language, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(language.tag())
 }
 
 /// VerifyOTPMessageRequestParameters, checked.
@@ -71,34 +138,44 @@ pub struct VerifyOtpParameters {
 }
 
 impl SendOtpParameters {
+    /// Reads and checks a request body (JSON text).
+    pub fn from_json(body: &[u8]) -> Result<SendOtpParameters, Error> {
+        SendOtpParameters::check(&crate::body::from_json::<SendOtpMessageRequest>(body)?)
+    }
+
     /// Checks a request, answering with the first broken rule, as Pinpoint does.
-    pub fn from_body(body: &Body) -> Result<SendOtpParameters, Error> {
-        SendOtpParameters::check_all(body).map_err(|mut errors| errors.remove(0))
+    pub fn check<M: Member>(request: &SendOtpMessageRequest<M>) -> Result<SendOtpParameters, Error> {
+        SendOtpParameters::check_all(request).map_err(|mut errors| errors.remove(0))
     }
 
     /// Checks a request, answering with every broken rule (one per field), so
     /// a form can show each beside its field.
-    pub fn check_all(body: &Body) -> Result<SendOtpParameters, Vec<Error>> {
+    pub fn check_all<M: Member>(
+        r: &SendOtpMessageRequest<M>,
+    ) -> Result<SendOtpParameters, Vec<Error>> {
         let mut errors = Vec::new();
-        if let Body::NotAnObject(value) = body {
-            return Err(vec![not_an_object(value)]);
-        }
         let mut ok = |e| errors.push(e);
-        let channel = channel(body).map_err(&mut ok).ok();
-        let brand_name = required_text(body, BRAND_NAME).map_err(&mut ok).ok();
-        let code_length = integer(body, CODE_LENGTH).map_err(&mut ok).ok();
-        let validity_period = integer(body, VALIDITY_PERIOD).map_err(&mut ok).ok();
-        let allowed_attempts = integer(body, ALLOWED_ATTEMPTS).map_err(&mut ok).ok();
-        let language = language(body).map_err(&mut ok).ok();
-        let origination = origination_identity(body).map_err(&mut ok).ok();
-        let destination_identity = destination_identity(body).map_err(&mut ok).ok();
-        let reference_id = required_text(body, REFERENCE_ID).map_err(&mut ok).ok();
-        let entity_id = optional_text(body, ENTITY_ID).map_err(&mut ok).ok();
-        let template_id = optional_text(body, TEMPLATE_ID).map_err(&mut ok).ok();
+        let channel = channel(given(&r.channel)).map_err(&mut ok).ok();
+        let brand_name = required_text(given(&r.brand_name), BRAND_NAME).map_err(&mut ok).ok();
+        let code_length = integer(given(&r.code_length), CODE_LENGTH).map_err(&mut ok).ok();
+        let validity_period =
+            integer(given(&r.validity_period), VALIDITY_PERIOD).map_err(&mut ok).ok();
+        let allowed_attempts =
+            integer(given(&r.allowed_attempts), ALLOWED_ATTEMPTS).map_err(&mut ok).ok();
+        let language = language(given(&r.language)).map_err(&mut ok).ok();
+        let origination =
+            origination_identity(given(&r.origination_identity)).map_err(&mut ok).ok();
+        let destination_identity =
+            destination_identity(given(&r.destination_identity)).map_err(&mut ok).ok();
+        let reference_id =
+            required_text(given(&r.reference_id), REFERENCE_ID).map_err(&mut ok).ok();
+        let entity_id = optional_text(given(&r.entity_id), ENTITY_ID).map_err(&mut ok).ok();
+        let template_id =
+            optional_text(given(&r.template_id), TEMPLATE_ID).map_err(&mut ok).ok();
         let checked = (|| {
-            channel?;
             let (origination_identity, origination_kind) = origination?;
             Some(SendOtpParameters {
+                channel: channel?,
                 brand_name: brand_name?,
                 code_length: code_length?,
                 validity_period: validity_period?,
@@ -117,29 +194,18 @@ impl SendOtpParameters {
 }
 
 impl VerifyOtpParameters {
-    pub fn from_body(body: &Body) -> Result<VerifyOtpParameters, Error> {
-        if let Body::NotAnObject(value) = body {
-            return Err(not_an_object(value));
-        }
+    /// Reads and checks a request body (JSON text).
+    pub fn from_json(body: &[u8]) -> Result<VerifyOtpParameters, Error> {
+        VerifyOtpParameters::check(&crate::body::from_json::<VerifyOtpMessageRequest>(body)?)
+    }
+
+    pub fn check<M: Member>(r: &VerifyOtpMessageRequest<M>) -> Result<VerifyOtpParameters, Error> {
         Ok(VerifyOtpParameters {
-            reference_id: required_text(body, REFERENCE_ID)?,
-            destination_identity: destination_identity(body)?,
-            otp: otp(body)?,
+            reference_id: required_text(given(&r.reference_id), REFERENCE_ID)?,
+            destination_identity: destination_identity(given(&r.destination_identity))?,
+            otp: otp(given(&r.otp))?,
         })
     }
-}
-
-/// The ReferenceId and DestinationIdentity of either kind of request: all
-/// that is needed to find its record.
-pub fn record_address(body: &Body) -> Result<(String, String), Error> {
-    if let Body::NotAnObject(value) = body {
-        return Err(not_an_object(value));
-    }
-    Ok((required_text(body, REFERENCE_ID)?, destination_identity(body)?))
-}
-
-fn not_an_object(value: &Value) -> Error {
-    Error::bad_request(format!("The request body must be a JSON object, got {}", value.describe()))
 }
 
 fn missing(field: &'static str) -> Error {
@@ -147,10 +213,10 @@ fn missing(field: &'static str) -> Error {
 }
 
 /// A member that must be a string if present.
-fn string<'a>(body: &'a Body, field: &'static str) -> Result<Option<&'a str>, Error> {
-    match body.get(field) {
+fn string(member: Given<'_>, field: &'static str) -> Result<Option<String>, Error> {
+    match member {
         None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Input::String(s)) => Ok(Some(s.into_owned())),
         Some(other) => Err(Error::bad_field(
             field,
             format!("{field} must be a string, got {}", other.describe()),
@@ -158,16 +224,16 @@ fn string<'a>(body: &'a Body, field: &'static str) -> Result<Option<&'a str>, Er
     }
 }
 
-fn required_string<'a>(body: &'a Body, field: &'static str) -> Result<&'a str, Error> {
-    string(body, field)?.ok_or_else(|| missing(field))
+fn required_string(member: Given<'_>, field: &'static str) -> Result<String, Error> {
+    string(member, field)?.ok_or_else(|| missing(field))
 }
 
-fn channel(body: &Body) -> Result<(), Error> {
-    let channel = required_string(body, CHANNEL)?;
+fn channel(member: Given<'_>) -> Result<Channel, Error> {
+    let channel = required_string(member, CHANNEL)?;
     if channel.eq_ignore_ascii_case("SMS") {
-        Ok(())
+        Ok(Channel::Sms)
     } else {
-        Err(Error::bad_field(CHANNEL, format!("Channel must be SMS, got {}", quote(channel))))
+        Err(Error::bad_field(CHANNEL, format!("Channel must be SMS, got {}", quote(&channel))))
     }
 }
 
@@ -177,41 +243,44 @@ fn length_outside(s: &str, rule: TextRule) -> Option<usize> {
     (!(rule.min_chars..=rule.max_chars).contains(&chars)).then_some(chars)
 }
 
-fn check_text(s: &str, rule: TextRule) -> Result<String, Error> {
+fn check_text(s: String, rule: TextRule) -> Result<String, Error> {
     let field = rule.field;
-    if let Some(chars) = length_outside(s, rule) {
+    if let Some(chars) = length_outside(&s, rule) {
         return Err(Error::bad_field(
             field,
             format!(
                 "{field} must be {} to {} characters, got {chars} characters ({})",
                 rule.min_chars,
                 rule.max_chars,
-                quote(s)
+                quote(&s)
             ),
         ));
     }
     if s.chars().any(char::is_control) {
         return Err(Error::bad_field(
             field,
-            format!("{field} must not contain control characters, got {}", quote(s)),
+            format!("{field} must not contain control characters, got {}", quote(&s)),
         ));
     }
-    Ok(s.to_owned())
+    Ok(s)
 }
 
-fn required_text(body: &Body, rule: TextRule) -> Result<String, Error> {
-    check_text(required_string(body, rule.field)?, rule)
+fn required_text(member: Given<'_>, rule: TextRule) -> Result<String, Error> {
+    check_text(required_string(member, rule.field)?, rule)
 }
 
-fn optional_text(body: &Body, rule: TextRule) -> Result<Option<String>, Error> {
-    string(body, rule.field)?.map(|s| check_text(s, rule)).transpose()
+fn optional_text(member: Given<'_>, rule: TextRule) -> Result<Option<String>, Error> {
+    string(member, rule.field)?.map(|s| check_text(s, rule)).transpose()
 }
 
-fn integer(body: &Body, rule: IntRule) -> Result<u32, Error> {
+/// A whole number within the rule's bounds. A number written with a zero
+/// fraction or an exponent (`7.0`, `0.7e1`) is that whole number, as in
+/// JSON's number model; the message quotes the literal as sent.
+fn integer(member: Given<'_>, rule: IntRule) -> Result<u32, Error> {
     let field = rule.field;
-    let (literal, n) = match body.get(field) {
+    let literal = match member {
         None => return Ok(rule.default),
-        Some(Value::Number(literal)) => (literal, value::integer(literal)),
+        Some(Input::Number(literal)) => literal,
         Some(other) => {
             return Err(Error::bad_field(
                 field,
@@ -219,109 +288,113 @@ fn integer(body: &Body, rule: IntRule) -> Result<u32, Error> {
             ))
         }
     };
-    match n {
-        Integer::Exact(n) if (rule.min as i64..=rule.max as i64).contains(&n) => Ok(n as u32),
-        Integer::Exact(_) | Integer::Huge { .. } => Err(Error::bad_field(
-            field,
-            format!(
-                "{field} must be between {} and {}, got {}",
-                rule.min,
-                rule.max,
-                Value::Number(literal.clone()).describe()
-            ),
-        )),
-        Integer::Fraction => Err(Error::bad_field(
-            field,
-            format!(
-                "{field} must be an integer, got {}",
-                Value::Number(literal.clone()).describe()
-            ),
-        )),
+    let shown = || Input::Number(literal.clone()).describe();
+    let out_of_range = || {
+        let (min, max) = (rule.min, rule.max);
+        Error::bad_field(field, format!("{field} must be between {min} and {max}, got {}", shown()))
+    };
+    // An integer literal, or else the nearest double: a literal too large
+    // for a double (`1e400`) parses as infinity, which is out of range too.
+    let n = match literal.parse::<i64>() {
+        Ok(n) => n as f64,
+        Err(_) => literal.parse::<f64>().map_err(|_| out_of_range())?,
+    };
+    if n.is_finite() && n.fract() != 0.0 {
+        return Err(Error::bad_field(field, format!("{field} must be an integer, got {}", shown())));
+    }
+    if (f64::from(rule.min)..=f64::from(rule.max)).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(out_of_range())
     }
 }
 
-fn language(body: &Body) -> Result<Language, Error> {
-    let Some(tag) = string(body, LANGUAGE)? else { return Ok(Language::DEFAULT) };
-    Language::from_tag(tag).ok_or_else(|| {
+fn language(member: Given<'_>) -> Result<Language, Error> {
+    let Some(tag) = string(member, LANGUAGE)? else { return Ok(Language::DEFAULT) };
+    Language::from_tag(&tag).ok_or_else(|| {
         let tags: Vec<&str> = Language::ALL.iter().map(|l| l.tag()).collect();
         Error::bad_field(
             LANGUAGE,
-            format!("Language must be one of {}, got {}", tags.join(", "), quote(tag)),
+            format!("Language must be one of {}, got {}", tags.join(", "), quote(&tag)),
         )
     })
 }
 
-fn origination_identity(body: &Body) -> Result<(String, OriginationKind), Error> {
-    let s = required_string(body, ORIGINATION_IDENTITY)?;
-    match OriginationKind::of(s) {
-        Some(kind) => Ok((s.to_owned(), kind)),
+fn origination_identity(member: Given<'_>) -> Result<(String, OriginationKind), Error> {
+    let s = required_string(member, ORIGINATION_IDENTITY)?;
+    match OriginationKind::of(&s) {
+        Some(kind) => Ok((s, kind)),
         None => Err(Error::bad_field(
             ORIGINATION_IDENTITY,
             format!(
                 "OriginationIdentity must be an E.164 phone number, a short code (3 to 8 digits), \
                  an alphanumeric sender ID (1 to 11 letters, digits or spaces, with at least one \
                  letter), or an AWS End User Messaging phone number ID, pool ID or ARN, got {}",
-                quote(s)
+                quote(&s)
             ),
         )),
     }
 }
 
-fn destination_identity(body: &Body) -> Result<String, Error> {
-    let s = required_string(body, DESTINATION_IDENTITY)?;
-    if is_e164(s) {
-        Ok(s.to_owned())
+fn destination_identity(member: Given<'_>) -> Result<String, Error> {
+    let s = required_string(member, DESTINATION_IDENTITY)?;
+    if is_e164(&s) {
+        Ok(s)
     } else {
         Err(Error::bad_field(
             DESTINATION_IDENTITY,
             format!(
                 "DestinationIdentity must be a phone number in E.164 format (+, then up to 15 \
                  digits, the first not 0, e.g. +12065550100), got {}",
-                quote(s)
+                quote(&s)
             ),
         ))
     }
 }
 
 /// The code a user typed. Never echoed: it may be the right one.
-fn otp(body: &Body) -> Result<String, Error> {
+fn otp(member: Given<'_>) -> Result<String, Error> {
     let field = OTP.field;
-    let otp = match body.get(field) {
+    let otp = match member {
         None => return Err(missing(field)),
-        Some(Value::String(s)) => s,
+        Some(Input::String(s)) => s,
         Some(other) => {
             let kind = match other {
-                Value::Number(_) => "a number",
-                Value::Bool(_) => "a boolean",
-                Value::Array => "an array",
+                Input::Number(_) => "a number",
+                Input::Bool(_) => "a boolean",
+                Input::Array => "an array",
                 _ => "an object",
             };
             return Err(Error::bad_field(field, format!("Otp must be a string, got {kind}")));
         }
     };
-    if let Some(chars) = length_outside(otp, OTP) {
+    if let Some(chars) = length_outside(&otp, OTP) {
         return Err(Error::bad_field(
             field,
             format!("Otp must be {} to {} characters, got {chars}", OTP.min_chars, OTP.max_chars),
         ));
     }
-    Ok(otp.clone())
+    Ok(otp.into_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::Exception;
-    use crate::value::tests::body;
 
     const MINIMAL: &str = r#""Channel": "SMS", "BrandName": "ExampleCorp",
         "OriginationIdentity": "+18555550142", "DestinationIdentity": "+12065550007",
         "ReferenceId": "SampleReferenceId""#;
 
-    /// The minimal valid request with `extra` members added (later ones win).
+    /// The minimal valid request with `extra` members added or replaced.
     fn send(extra: &str) -> Result<SendOtpParameters, Error> {
-        let sep = if extra.is_empty() { "" } else { ", " };
-        SendOtpParameters::from_body(&body(&format!("{{{MINIMAL}{sep}{extra}}}")))
+        // Raw values, so numbers keep their literal through the merge.
+        let object = |text: &str| -> std::collections::BTreeMap<String, Box<RawValue>> {
+            serde_json::from_str(&format!("{{{text}}}")).expect("test JSON parses")
+        };
+        let mut request = object(MINIMAL);
+        request.extend(object(extra));
+        SendOtpParameters::from_json(&serde_json::to_vec(&request).unwrap())
     }
 
     fn send_error(extra: &str) -> Error {
@@ -342,6 +415,7 @@ mod tests {
         assert_eq!(
             p,
             SendOtpParameters {
+                channel: Channel::Sms,
                 brand_name: "ExampleCorp".into(),
                 code_length: 6,
                 validity_period: 15,
@@ -410,6 +484,16 @@ mod tests {
                 r#""AllowedAttempts": 4294967297"#,
                 "AllowedAttempts must be between 1 and 5, got 4294967297",
             ),
+            // Once a panic (overflow) in a hand-written reader: now plain out of range.
+            (
+                r#""CodeLength": 1e9223372036854775807"#,
+                "CodeLength must be between 5 and 8, got 1e9223372036854775807",
+            ),
+            (r#""CodeLength": 1e400"#, "CodeLength must be between 5 and 8, got 1e400"),
+            (r#""CodeLength": 1E+400"#, "CodeLength must be between 5 and 8, got 1E+400"),
+            (r#""CodeLength": -1e400"#, "CodeLength must be between 5 and 8, got -1e400"),
+            (r#""CodeLength": -0"#, "CodeLength must be between 5 and 8, got -0"),
+            (r#""CodeLength": 6.000001"#, "CodeLength must be an integer, got 6.000001"),
         ];
         for (extra, message) in cases {
             let e = send_error(extra);
@@ -418,6 +502,8 @@ mod tests {
         // A whole number written with a fraction or exponent is that number.
         assert_eq!(send(r#""CodeLength": 7.0"#).unwrap().code_length, 7);
         assert_eq!(send(r#""CodeLength": 0.7e1"#).unwrap().code_length, 7);
+        assert_eq!(send(r#""CodeLength": 6e0"#).unwrap().code_length, 6);
+        assert_eq!(send(r#""CodeLength": 6.0"#).unwrap().code_length, 6);
     }
 
     #[test]
@@ -474,7 +560,7 @@ mod tests {
                 .filter(|m| !m.contains(&format!("\"{field}\"")))
                 .collect::<Vec<_>>()
                 .join(",");
-            let e = SendOtpParameters::from_body(&body(&format!("{{{without}}}"))).unwrap_err();
+            let e = SendOtpParameters::from_json(format!("{{{without}}}").as_bytes()).unwrap_err();
             assert_eq!(
                 (e.field, e.message.as_str()),
                 (Some(field), &*format!("{field} is required"))
@@ -571,20 +657,23 @@ mod tests {
     #[test]
     fn a_body_that_is_not_an_object() {
         for (json, got) in [("[]", "an array"), ("\"x\"", "\"x\""), ("null", "null"), ("6", "6")] {
-            let e = SendOtpParameters::from_body(&body(json)).unwrap_err();
+            let e = SendOtpParameters::from_json(json.as_bytes()).unwrap_err();
             assert_eq!(e.exception, Exception::BadRequest);
             assert_eq!(e.field, None);
             assert_eq!(e.message, format!("The request body must be a JSON object, got {got}"));
-            let e = VerifyOtpParameters::from_body(&body(json)).unwrap_err();
+            let e = VerifyOtpParameters::from_json(json.as_bytes()).unwrap_err();
             assert_eq!(e.message, format!("The request body must be a JSON object, got {got}"));
         }
     }
 
     #[test]
     fn check_all_reports_every_field_in_pinpoint_order() {
-        let errors = SendOtpParameters::check_all(&body(
-            r#"{"Channel": "SMS", "CodeLength": 9, "Language": "xx", "DestinationIdentity": "555"}"#,
-        ))
+        let errors = SendOtpParameters::check_all(
+            &crate::body::from_json::<SendOtpMessageRequest>(
+                br#"{"Channel": "SMS", "CodeLength": 9, "Language": "xx", "DestinationIdentity": "555"}"#,
+            )
+            .unwrap(),
+        )
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.unwrap()).collect();
         assert_eq!(
@@ -598,16 +687,16 @@ mod tests {
                 "ReferenceId"
             ]
         );
-        // from_body answers with the first of them.
-        let first = SendOtpParameters::from_body(&body(r#"{"Channel": "SMS", "CodeLength": 9}"#));
+        // from_json answers with the first of them.
+        let first = SendOtpParameters::from_json(br#"{"Channel": "SMS", "CodeLength": 9}"#);
         assert_eq!(first.unwrap_err().field, Some("BrandName"));
     }
 
     #[test]
     fn verify_parameters() {
-        let p = VerifyOtpParameters::from_body(&body(
-            r#"{"ReferenceId": "ref", "DestinationIdentity": "+12065550007", "Otp": "012345"}"#,
-        ))
+        let p = VerifyOtpParameters::from_json(
+            br#"{"ReferenceId": "ref", "DestinationIdentity": "+12065550007", "Otp": "012345"}"#,
+        )
         .unwrap();
         assert_eq!(
             p,
@@ -625,28 +714,20 @@ mod tests {
         ];
         for (extra, field, message) in cases {
             let e =
-                VerifyOtpParameters::from_body(&body(&format!("{{{base}{extra}}}"))).unwrap_err();
+                VerifyOtpParameters::from_json(format!("{{{base}{extra}}}").as_bytes()).unwrap_err();
             assert_eq!((e.field, e.message.as_str()), (Some(field), message));
         }
-        let e = VerifyOtpParameters::from_body(&body(&format!(
-            r#"{{{base}, "Otp": "{}"}}"#,
-            "1".repeat(65)
-        )))
+        let e = VerifyOtpParameters::from_json(
+            format!(r#"{{{base}, "Otp": "{}"}}"#, "1".repeat(65)).as_bytes(),
+        )
         .unwrap_err();
         assert_eq!(e.message, "Otp must be 1 to 64 characters, got 65", "the guess is not echoed");
-        let e = VerifyOtpParameters::from_body(&body(r#"{"Otp": "12345"}"#)).unwrap_err();
+        let e = VerifyOtpParameters::from_json(br#"{"Otp": "12345"}"#).unwrap_err();
         assert_eq!(e.field, Some("ReferenceId"));
-        let e = VerifyOtpParameters::from_body(&body(
-            r#"{"ReferenceId": "r", "DestinationIdentity": "12", "Otp": "12345"}"#,
-        ))
+        let e = VerifyOtpParameters::from_json(
+            br#"{"ReferenceId": "r", "DestinationIdentity": "12", "Otp": "12345"}"#,
+        )
         .unwrap_err();
         assert_eq!(e.field, Some("DestinationIdentity"));
-    }
-
-    #[test]
-    fn record_address_reads_either_request() {
-        let b = body(r#"{"ReferenceId": "ref", "DestinationIdentity": "+12065550007"}"#);
-        assert_eq!(record_address(&b).unwrap(), ("ref".to_owned(), "+12065550007".to_owned()));
-        assert_eq!(record_address(&body("{}")).unwrap_err().field, Some("ReferenceId"));
     }
 }

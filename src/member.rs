@@ -1,0 +1,146 @@
+//! A request member as the client sent it, before any rule: from JSON text
+//! (a raw slice of the body, so a number keeps its exact literal) or from a
+//! JS object (read by serde-wasm-bindgen). The parameter rules see one view
+//! of both, and messages quote what was sent.
+
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// What a member holds, as the rules care.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input<'a> {
+    String(Cow<'a, str>),
+    /// The number's literal as written (`6`, `6.0`, `1e300`, `-0`).
+    Number(Cow<'a, str>),
+    Bool(bool),
+    Array,
+    Object,
+}
+
+/// A member type a request can be read into.
+pub trait Member {
+    fn input(&self) -> Input<'_>;
+}
+
+/// From JSON text: the member's raw text, already validated by serde_json.
+impl Member for Box<RawValue> {
+    fn input(&self) -> Input<'_> {
+        let text = self.get();
+        match text.as_bytes()[0] {
+            b'"' => Input::String(
+                serde_json::from_str::<Cow<str>>(text).expect("serde_json validated the string"),
+            ),
+            b't' => Input::Bool(true),
+            b'f' => Input::Bool(false),
+            b'[' => Input::Array,
+            b'{' => Input::Object,
+            // Null never reaches here: an `Option` member reads it as absent.
+            _ => Input::Number(Cow::Borrowed(text)),
+        }
+    }
+}
+
+/// From a JS object: numbers are doubles there, shown as JSON writes them.
+impl Member for Value {
+    fn input(&self) -> Input<'_> {
+        match self {
+            Value::String(s) => Input::String(Cow::Borrowed(s)),
+            Value::Number(n) => Input::Number(Cow::Owned(n.to_string())),
+            Value::Bool(b) => Input::Bool(*b),
+            Value::Array(_) => Input::Array,
+            // Null never reaches here either (an `Option` reads it as absent).
+            Value::Object(_) | Value::Null => Input::Object,
+        }
+    }
+}
+
+/// Characters of a value shown in a message before it is cut.
+const SHOWN: usize = 64;
+
+/// A string in double quotes, with `"`, `\` and control characters escaped
+/// and anything past 64 characters cut.
+pub fn quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for (i, c) in s.chars().enumerate() {
+        if i == SHOWN {
+            out.push('…');
+            break;
+        }
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl Input<'_> {
+    /// The value as a message names it: `"text"`, `6.5` (as written),
+    /// `true`, `an array`, `an object`.
+    pub fn describe(&self) -> String {
+        match self {
+            Input::String(s) => quote(s),
+            Input::Number(literal) => match literal.char_indices().nth(SHOWN) {
+                Some((i, _)) => format!("{}…", &literal[..i]),
+                None => literal.to_string(),
+            },
+            Input::Bool(b) => b.to_string(),
+            Input::Array => "an array".to_owned(),
+            Input::Object => "an object".to_owned(),
+        }
+    }
+}
+
+/// A whole JSON value as a message names it (for a body that is not an object).
+pub fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        other => other.input().describe(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> String {
+        let raw: Box<RawValue> = serde_json::from_str(text).unwrap();
+        raw.input().describe()
+    }
+
+    #[test]
+    fn json_text_is_described_as_sent() {
+        assert_eq!(raw("9"), "9");
+        assert_eq!(raw("1e300"), "1e300");
+        assert_eq!(raw("1E+300"), "1E+300");
+        assert_eq!(raw("6.0"), "6.0");
+        assert_eq!(raw("-0"), "-0");
+        assert_eq!(raw(&"1".repeat(70)), format!("{}…", "1".repeat(64)));
+        assert_eq!(raw("\"6\""), "\"6\"");
+        assert_eq!(raw(r#""a\u0041\n""#), "\"aA\\u000A\"");
+        assert_eq!(raw("false"), "false");
+        assert_eq!(raw("[1]"), "an array");
+        assert_eq!(raw("{}"), "an object");
+    }
+
+    #[test]
+    fn js_values_are_described_as_json_writes_them() {
+        assert_eq!(Value::from(6.5).input().describe(), "6.5");
+        assert_eq!(Value::from(7).input().describe(), "7");
+        assert_eq!(Value::from(1e300).input().describe(), "1e+300", "as JS's String(1e300)");
+        assert_eq!(describe_value(&Value::Null), "null");
+        assert_eq!(describe_value(&Value::from("x")), "\"x\"");
+    }
+
+    #[test]
+    fn quotes_escape_controls_and_cut_long_strings() {
+        assert_eq!(quote("a\"b\\c\u{7}"), "\"a\\\"b\\\\c\\u0007\"");
+        let long = "x".repeat(100);
+        assert_eq!(quote(&long), format!("\"{}…\"", "x".repeat(64)));
+        assert_eq!(quote(&"é".repeat(64)), format!("\"{}\"", "é".repeat(64)));
+    }
+}
