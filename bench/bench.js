@@ -1,16 +1,20 @@
-// Figures for the README: time per call through the JS API in Node, and the
-// size of what ships (the .wasm plus its JS glue), raw and gzipped.
+// Figures for the README: time per call through the JS API in Node, next to
+// a pure-JS reference doing the same work with Web Crypto (bench/reference.js),
+// and the size of what ships (the .wasm plus its JS glue), raw and gzipped.
 // Run: npm run bench. A benchmark, not a test: this machine is shared and
 // its timings are noisy, so each figure is the median of several rounds.
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { OtpEngine, validate } from "edge-otp";
+import { ReferenceEngine } from "./reference.js";
 
 const ROUNDS = 15;
 const CALLS = 20_000;
 const NOW = Date.UTC(2026, 10, 26);
+const SECRET = "a benchmark secret of 32 bytes..";
 
-const engine = new OtpEngine("a benchmark secret of 32 bytes..");
+const engine = new OtpEngine(SECRET);
+const reference = await ReferenceEngine.create(SECRET);
 const params = {
   Channel: "SMS",
   BrandName: "ExampleCorp",
@@ -20,12 +24,25 @@ const params = {
 };
 const sent = engine.send("app", params, NOW);
 const guess = { ReferenceId: params.ReferenceId, DestinationIdentity: params.DestinationIdentity, Otp: "000000" };
+const body = new TextEncoder().encode(JSON.stringify(params));
+
+/** A verify as a host runs it: checked once, one step, freed. */
+function verify(parameters) {
+  const verification = engine.verification("app", parameters);
+  const step = verification.step(sent.record, NOW);
+  verification.free();
+  return step;
+}
 
 const calls = {
   send: () => engine.send("app", params, NOW),
-  "verify (wrong code)": () => engine.verify("app", guess, sent.record, NOW),
-  storageKey: () => engine.storageKey("app", guess),
+  "send (HTTP body bytes)": () => engine.send("app", body, NOW),
+  "verify (wrong code)": () => verify(guess),
   validate: () => validate(params),
+};
+const referenceCalls = {
+  send: () => reference.send("app", params, NOW),
+  "verify (wrong code)": () => reference.verify("app", guess, sent.record, NOW),
 };
 
 function nsPerCall(f) {
@@ -34,21 +51,36 @@ function nsPerCall(f) {
   return Number(process.hrtime.bigint() - t0) / CALLS;
 }
 
+async function nsPerAsyncCall(f) {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < CALLS / 4; i++) await f();
+  return Number(process.hrtime.bigint() - t0) / (CALLS / 4);
+}
+
 const samples = Object.fromEntries(Object.keys(calls).map((k) => [k, []]));
+const referenceSamples = Object.fromEntries(Object.keys(referenceCalls).map((k) => [k, []]));
 for (const f of Object.values(calls)) nsPerCall(f); // warm up: let V8 tier up
+for (const f of Object.values(referenceCalls)) await nsPerAsyncCall(f);
 for (let r = 0; r < ROUNDS; r++) {
   for (const [name, f] of Object.entries(calls)) samples[name].push(nsPerCall(f));
+  for (const [name, f] of Object.entries(referenceCalls)) referenceSamples[name].push(await nsPerAsyncCall(f));
 }
-const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const min = (xs) => Math.min(...xs);
+const us = (ns) => `${(ns / 1000).toFixed(2)} µs`;
 
 console.log(`Node ${process.version}, ${CALLS} calls x ${ROUNDS} rounds, median (min) per call:`);
+console.log(`  ${"".padEnd(24)} ${"edge-otp".padEnd(22)} ${"JS + Web Crypto".padEnd(22)} ratio`);
 for (const [name, xs] of Object.entries(samples)) {
-  const m = median(xs);
-  console.log(`  ${name.padEnd(20)} ${(m / 1000).toFixed(2)} µs  (${(xs[0] / 1000).toFixed(2)} µs)`);
+  const ref = referenceSamples[name];
+  const mine = `${us(median(xs))} (${us(min(xs))})`;
+  const theirs = ref ? `${us(median(ref))} (${us(min(ref))})` : "";
+  const ratio = ref ? `${(median(ref) / median(xs)).toFixed(1)}x` : "";
+  console.log(`  ${name.padEnd(24)} ${mine.padEnd(22)} ${theirs.padEnd(22)} ${ratio}`);
 }
 
-// The .wasm and its glue: wasm-bindgen's and the hand-written engine.js.
-const files = ["wasm/edge_otp_bg.wasm", "wasm/edge_otp.js", "engine.js"];
+// The .wasm and its glue: wasm-bindgen's and the hand-written wrappers.
+const files = ["wasm/edge_otp_bg.wasm", "wasm/edge_otp.js", "engine.js", "errors.js"];
 let raw = 0;
 let gz = 0;
 console.log("\nThe .wasm and its JS glue (pkg/):");

@@ -1,7 +1,8 @@
 // What every runtime entry exports once the wasm module is instantiated.
 export {
-  OtpEngine, deliveryStatus, languages, pinpointError, render, signRequest, validate, verifySignature,
+  OtpEngine, deliveryStatus, languages, render, signRequest, validate, verifySignature,
 } from "./engine.js";
+export { PinpointError } from "./errors.js";
 export { OtpService, verifyInStore } from "./service.js";
 export { createHandler, errorResponse, MAX_BODY_BYTES } from "./http.js";
 export { DEV_DEFAULTS, fromEnv } from "./config.js";

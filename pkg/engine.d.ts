@@ -1,132 +1,38 @@
-/** SendOTPMessageRequestParameters, as Pinpoint's API takes them. */
-export interface SendOtpMessageRequestParameters {
-  /** Only `SMS` (any case). */
-  Channel: string;
-  /** 1 to 20 characters. */
-  BrandName: string;
-  /** 5 to 8 digits; default 6. */
-  CodeLength?: number;
-  /** Minutes, 5 to 60; default 15. */
-  ValidityPeriod?: number;
-  /** 1 to 5; default 3. */
-  AllowedAttempts?: number;
-  /** One of the 13 tags, any case; default en-US. */
-  Language?: string;
-  /** E.164 number, short code, sender ID, or AWS End User Messaging phone number ID, pool ID or ARN. */
-  OriginationIdentity: string;
-  /** E.164. */
-  DestinationIdentity: string;
-  /** 1 to 48 characters. */
-  ReferenceId: string;
-  /** India DLT entity ID, passed through to the SMS. */
-  EntityId?: string;
-  /** India DLT template ID, passed through to the SMS. */
-  TemplateId?: string;
-}
+// The engine's inputs and outputs are declared by the Rust types themselves
+// (generated into wasm/edge_otp.d.ts); this file declares the JS wrappers.
+import type {
+  Delivery,
+  LanguageInfo,
+  RenderedMessage,
+  SendOtpMessageRequestParameters,
+  SendResult,
+  Validation,
+  VerifyOtpMessageRequestParameters,
+  VerifyStep,
+} from "./wasm/edge_otp.js";
 
-/** VerifyOTPMessageRequestParameters, as Pinpoint's API takes them. */
-export interface VerifyOtpMessageRequestParameters {
-  ReferenceId: string;
-  DestinationIdentity: string;
-  Otp: string;
-}
+export type {
+  Delivery,
+  DeliveryStatus,
+  Encoding,
+  FieldError,
+  LanguageInfo,
+  LanguageTag,
+  OriginationKind,
+  RenderedMessage,
+  SendOtpMessageRequestParameters,
+  SendOtpParameters,
+  SendResult,
+  Sms,
+  Validation,
+  VerifyAction,
+  VerifyOtpMessageRequestParameters,
+  VerifyReason,
+  VerifyStep,
+} from "./wasm/edge_otp.js";
 
-export type LanguageTag =
-  | "de-DE" | "en-GB" | "en-US" | "es-419" | "es-ES" | "fr-CA" | "fr-FR"
-  | "it-IT" | "ja-JP" | "ko-KR" | "pt-BR" | "zh-CN" | "zh-TW";
-
-/** Checked parameters, with Pinpoint's defaults filled in. */
-export interface CheckedSendOtpParameters {
-  Channel: "SMS";
-  BrandName: string;
-  CodeLength: number;
-  ValidityPeriod: number;
-  AllowedAttempts: number;
-  Language: LanguageTag;
-  OriginationIdentity: string;
-  DestinationIdentity: string;
-  ReferenceId: string;
-  EntityId?: string;
-  TemplateId?: string;
-}
-
-export type SmsEncoding = "GSM-7" | "UCS-2";
-
-export type OriginationKind =
-  | "PhoneNumber" | "ShortCode" | "SenderId"
-  | "AwsPhoneNumberId" | "AwsPoolId" | "AwsArn";
-
-export type PinpointExceptionName =
-  | "BadRequestException" | "ForbiddenException" | "NotFoundException"
-  | "MethodNotAllowedException" | "PayloadTooLargeException"
-  | "TooManyRequestsException" | "InternalServerErrorException";
-
-/** What the engine throws: an Error named after Pinpoint's exception. */
-export interface PinpointError extends Error {
-  name: PinpointExceptionName;
-  /** The HTTP status Pinpoint answers this exception with. */
-  status: number;
-  /** The request parameter at fault, when there is one. */
-  field?: string;
-}
-
-export interface FieldError {
-  /** The parameter at fault; null when the body as a whole is. */
-  field: string | null;
-  message: string;
-}
-
-export type Validation =
-  | { parameters: CheckedSendOtpParameters; errors: [] }
-  | { parameters: null; errors: FieldError[] };
-
-export interface RenderedMessage {
-  body: string;
-  encoding: SmsEncoding;
-  segments: number;
-}
-
-export interface LanguageInfo {
-  tag: LanguageTag;
-  /** The language's name in itself, e.g. "Deutsch (Deutschland)". */
-  nativeName: string;
-  template: string;
-}
-
-/** The SMS a send asks the host to deliver. */
-export interface Sms {
-  messageId: string;
-  to: string;
-  from: string;
-  originationKind: OriginationKind;
-  body: string;
-  encoding: SmsEncoding;
-  segments: number;
-  entityId?: string;
-  templateId?: string;
-}
-
-/** Store `record` under `storageKey` for `ttlSeconds` (replacing any older code), then deliver `sms`. */
-export interface SendResult {
-  storageKey: string;
-  record: string;
-  ttlSeconds: number;
-  expiresAtMs: number;
-  sms: Sms;
-}
-
-export type VerifyReason = "Valid" | "Mismatch" | "Expired" | "AttemptsExhausted" | "NotFound";
-
-/** The answer, and what to do to the record that was read (compare-and-swap). */
-export type VerifyResult = {
-  valid: boolean;
-  reason: VerifyReason;
-  attemptsLeft: number;
-} & (
-  | { action: "keep" }
-  | { action: "delete" }
-  | { action: "write"; record: string; ttlSeconds: number }
-);
+/** Request parameters as an object, or as JSON text: a string or the bytes of an HTTP body. */
+export type Parameters<T> = T | string | Uint8Array;
 
 /**
  * SendOtpMessage and VerifyOtpMessage as pure transitions under one secret.
@@ -136,20 +42,27 @@ export type VerifyResult = {
 export declare class OtpEngine {
   /** @param secret keys every HMAC: at least 16 bytes, ideally 32 random ones. */
   constructor(secret: string);
-  send(applicationId: string, parameters: SendOtpMessageRequestParameters, nowMs?: number): SendResult;
-  /** The key of a request's record (from its ReferenceId and DestinationIdentity). */
-  storageKey(
+  /** Store `record` under `storageKey` for `ttlSeconds` (replacing any older code), then deliver `sms`. */
+  send(
     applicationId: string,
-    parameters: SendOtpMessageRequestParameters | VerifyOtpMessageRequestParameters,
-  ): string;
-  /** `record` is what the store holds under `storageKey`, or null. */
-  verify(
-    applicationId: string,
-    parameters: VerifyOtpMessageRequestParameters,
-    record: string | null | undefined,
+    parameters: Parameters<SendOtpMessageRequestParameters>,
     nowMs?: number,
-  ): VerifyResult;
+  ): SendResult;
+  /** A VerifyOtpMessage checked once; step it through the store's compare-and-swap loop. */
+  verification(
+    applicationId: string,
+    parameters: Parameters<VerifyOtpMessageRequestParameters>,
+  ): OtpVerification;
   /** Frees the WebAssembly memory held by this engine. */
+  free(): void;
+}
+
+/** One VerifyOtpMessage, checked: read `storageKey`, then `step` with what it holds. */
+export interface OtpVerification {
+  readonly storageKey: string;
+  /** `record` is what the store holds under `storageKey`, or null. */
+  step(record: string | null | undefined, nowMs?: number): VerifyStep;
+  /** Frees the WebAssembly memory held by this verification. */
   free(): void;
 }
 
@@ -198,13 +111,6 @@ export declare function signRequest(
   nowMs?: number,
 ): [string, string][];
 
-/** Pinpoint's per-address delivery result. */
-export interface DeliveryResult {
-  DeliveryStatus: "SUCCESSFUL" | "THROTTLED" | "TEMPORARY_FAILURE" | "PERMANENT_FAILURE" | "UNKNOWN_FAILURE";
-  StatusCode: number;
-  StatusMessage: string;
-}
-
 /**
  * What an SMS provider's answer means for Pinpoint's result: `outcome` is the
  * HTTP status, or "timeout" / "network-error" when there was no answer.
@@ -213,4 +119,4 @@ export declare function deliveryStatus(
   provider: "webhook" | "twilio" | "aws-sms",
   outcome: number | "timeout" | "network-error",
   details?: { errorCode?: string | number | null; messageId?: string | null },
-): DeliveryResult;
+): Delivery;

@@ -1,40 +1,69 @@
-// The core's API as objects: each call crosses into WebAssembly once, with
-// its structured arguments and result as JSON text (see src/wasm.rs).
+// The core's API for JS hosts: structured values cross as objects (made and
+// read in Rust with serde-wasm-bindgen); the core's errors become
+// PinpointErrors here, in one place.
 import * as core from "./wasm/edge_otp.js";
+import { PinpointError } from "./errors.js";
 
 /**
- * Parameters as JSON text: a string is taken to be JSON text already (an
- * HTTP body, say); anything else is stringified. A value JSON can't carry
- * (a BigInt, a cycle) becomes text that is not JSON, so the core answers
- * with its usual BadRequestException instead of this layer making up a rule.
+ * Bumped each time a trapped instance is replaced: objects made in an older
+ * instance (an Engine's core half) are made again on next use.
  */
-function toJson(value) {
-  if (typeof value === "string") return value;
+let generation = 0;
+
+/**
+ * Runs a core call. A trap (a bug in the core: WebAssembly.RuntimeError)
+ * would leave the instance's memory in any state, so the instance is
+ * replaced and the caller gets an InternalServerErrorException whose cause
+ * is the trap; every later call runs in the fresh instance.
+ */
+function call(run) {
   try {
-    return JSON.stringify(value) ?? "";
-  } catch {
-    return "";
+    return run();
+  } catch (error) {
+    throw fromCore(error);
   }
 }
 
+function fromCore(error) {
+  if (error instanceof WebAssembly.RuntimeError) {
+    core.__wbg_reset_state();
+    generation++;
+    return new PinpointError("InternalServerErrorException", "An internal error occurred.", { cause: error });
+  }
+  if (error instanceof Error && typeof error.status === "number") {
+    return new PinpointError(error.name, error.message, { field: error.field });
+  }
+  return error;
+}
+
 export class OtpEngine {
+  #secret;
   #engine;
+  #generation;
 
   /** @param {string} secret keys every HMAC: at least 16 bytes, ideally 32 random ones. */
   constructor(secret) {
-    this.#engine = new core.Engine(secret);
+    this.#secret = secret;
+    this.#core();
   }
 
+  /** The core engine of the current instance, made again after a trap. */
+  #core() {
+    if (this.#generation !== generation) {
+      this.#engine = call(() => new core.Engine(this.#secret));
+      this.#generation = generation;
+    }
+    return this.#engine;
+  }
+
+  /** SendOtpMessage: what to store, and the SMS to deliver. */
   send(applicationId, parameters, nowMs = Date.now()) {
-    return JSON.parse(this.#engine.send(applicationId, toJson(parameters), nowMs));
+    return call(() => this.#core().send(applicationId, parameters, nowMs));
   }
 
-  storageKey(applicationId, parameters) {
-    return this.#engine.storageKey(applicationId, toJson(parameters));
-  }
-
-  verify(applicationId, parameters, record, nowMs = Date.now()) {
-    return JSON.parse(this.#engine.verify(applicationId, toJson(parameters), record ?? undefined, nowMs));
+  /** VerifyOtpMessage, checked once: its `storageKey`, and a `step` per compare-and-swap round. */
+  verification(applicationId, parameters) {
+    return new OtpVerification(call(() => this.#core().verification(applicationId, parameters)));
   }
 
   /** Frees the WebAssembly memory held by this engine. */
@@ -43,24 +72,34 @@ export class OtpEngine {
   }
 }
 
-/**
- * An Error for a Pinpoint exception the host detects itself (an unknown path,
- * a store failure), shaped like the core's own: `name`, `status`, `message`.
- */
-export function pinpointError(exceptionName, message) {
-  return core.pinpointError(exceptionName, message);
+class OtpVerification {
+  #inner;
+
+  constructor(inner) {
+    this.#inner = inner;
+    this.storageKey = inner.storageKey;
+  }
+
+  /** The answer and the store operation for the record read (null when none). */
+  step(record, nowMs = Date.now()) {
+    return call(() => this.#inner.step(record ?? undefined, nowMs));
+  }
+
+  free() {
+    this.#inner.free();
+  }
 }
 
 export function validate(parameters) {
-  return JSON.parse(core.validate(toJson(parameters)));
+  return call(() => core.validate(parameters));
 }
 
 export function render(language, otp, brandName) {
-  return JSON.parse(core.render(language, otp, brandName));
+  return call(() => core.render(language, otp, brandName));
 }
 
 export function languages() {
-  return JSON.parse(core.languages());
+  return call(() => core.languages());
 }
 
 /**
@@ -70,9 +109,11 @@ export function languages() {
  */
 export function verifySignature(request, body, service, credentials, nowMs = Date.now()) {
   const { method, path, query, headers } = request;
-  return core.verifySignature(
-    method, path, query, headers.flat(), body, service,
-    Object.keys(credentials), Object.values(credentials), nowMs,
+  return call(() =>
+    core.verifySignature(
+      method, path, query, headers.flat(), body, service,
+      Object.keys(credentials), Object.values(credentials), nowMs,
+    ),
   );
 }
 
@@ -80,9 +121,11 @@ export function verifySignature(request, body, service, credentials, nowMs = Dat
 export function signRequest(request, body, credentials, region, service, nowMs = Date.now()) {
   const { method, host, path, query, headers } = request;
   const { accessKeyId, secretAccessKey, sessionToken } = credentials;
-  const flat = core.signRequest(
-    method, host, path, query, headers.flat(), body,
-    accessKeyId, secretAccessKey, sessionToken, region, service, nowMs,
+  const flat = call(() =>
+    core.signRequest(
+      method, host, path, query, headers.flat(), body,
+      accessKeyId, secretAccessKey, sessionToken, region, service, nowMs,
+    ),
   );
   const pairs = [];
   for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
@@ -96,7 +139,7 @@ export function signRequest(request, body, credentials, region, service, nowMs =
  */
 export function deliveryStatus(provider, outcome, { errorCode, messageId } = {}) {
   const http = typeof outcome === "number";
-  return JSON.parse(
+  return call(() =>
     core.deliveryStatus(
       provider, http ? "http" : outcome, http ? outcome : 0,
       errorCode == null ? undefined : String(errorCode), messageId == null ? undefined : String(messageId),

@@ -1,7 +1,8 @@
 // Pinpoint's OTP REST API as one Fetch-standard handler, (Request) => Promise<Response>.
 // Routing, body limits and response shapes are HTTP; every rule about the
 // request itself (parameters, signatures) is the core's.
-import { pinpointError, verifySignature } from "./engine.js";
+import { verifySignature } from "./engine.js";
+import { PinpointError } from "./errors.js";
 
 /** Pinpoint refuses bodies over this size; so do we, without reading them whole. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -46,7 +47,7 @@ export function createHandler({
   async function route(request, requestId) {
     const url = new URL(request.url);
     if (devInbox && url.pathname === "/_dev/sms") {
-      if (request.method !== "GET") throw pinpointError("MethodNotAllowedException", "Use GET on /_dev/sms.");
+      if (request.method !== "GET") throw new PinpointError("MethodNotAllowedException", "Use GET on /_dev/sms.");
       return json(200, { messages: devInbox.messages() }, requestId);
     }
     if (devClock && url.pathname === "/_dev/clock") return clockRoute(request, requestId);
@@ -56,9 +57,9 @@ export function createHandler({
       if (file.status !== 404) return file;
     }
     const match = ROUTE.exec(url.pathname);
-    if (!match) throw pinpointError("NotFoundException", `No such resource: ${url.pathname}`);
+    if (!match) throw new PinpointError("NotFoundException", `No such resource: ${url.pathname}`);
     if (request.method !== "POST") {
-      throw pinpointError("MethodNotAllowedException", `Use POST on ${url.pathname}, not ${request.method}.`);
+      throw new PinpointError("MethodNotAllowedException", `Use POST on ${url.pathname}, not ${request.method}.`);
     }
     const body = await readBody(request);
     if (credentials) {
@@ -72,13 +73,13 @@ export function createHandler({
     }
     const applicationId = decodePathSegment(match[1]);
     if (applicationId === null || (applicationIds && !applicationIds.includes(applicationId))) {
-      throw pinpointError("NotFoundException", `Application ${applicationId} was not found.`);
+      throw new PinpointError("NotFoundException", `Application ${applicationId} was not found.`);
     }
-    const text = new TextDecoder().decode(body);
+    // The bytes go to the core as they came: it reads them as strict UTF-8 JSON.
     const answer =
       match[2] === "otp"
-        ? await service.send(applicationId, text, { requestId })
-        : await service.verify(applicationId, text);
+        ? await service.send(applicationId, body, { requestId })
+        : await service.verify(applicationId, body);
     return json(200, answer, requestId);
   }
 
@@ -89,15 +90,15 @@ export function createHandler({
       try {
         ({ offsetMs } = JSON.parse(new TextDecoder().decode(await readBody(request))));
       } catch (error) {
-        if (error?.name === "PayloadTooLargeException") throw error;
+        if (error instanceof PinpointError) throw error;
       }
       if (!Number.isSafeInteger(offsetMs)) {
-        throw pinpointError("BadRequestException", 'The body must be {"offsetMs": <whole milliseconds>}.');
+        throw new PinpointError("BadRequestException", 'The body must be {"offsetMs": <whole milliseconds>}.');
       }
       devClock.offsetMs = offsetMs;
       log({ event: "dev-clock", offsetMs });
     } else if (request.method !== "GET") {
-      throw pinpointError("MethodNotAllowedException", "Use GET or POST on /_dev/clock.");
+      throw new PinpointError("MethodNotAllowedException", "Use GET or POST on /_dev/clock.");
     }
     return json(200, { offsetMs: devClock.offsetMs }, requestId);
   }
@@ -114,7 +115,7 @@ function decodePathSegment(segment) {
 /** The body, refused with 413 once it passes MAX_BODY_BYTES (read no further). */
 async function readBody(request) {
   const tooLarge = () =>
-    pinpointError("PayloadTooLargeException", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    new PinpointError("PayloadTooLargeException", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
   const chunks = [];
@@ -148,14 +149,22 @@ function json(status, value, requestId, headers = {}) {
 
 /**
  * Errors as Pinpoint sends them: the status, `x-amzn-ErrorType`, and
- * `{ Message, RequestID }`. Anything not made by the core (a bug, a missing
- * setting) is a 500 whose details stay in the log.
+ * `{ Message, RequestID }`. Anything but a PinpointError (a bug, a missing
+ * setting) is a 500 whose details stay in the log; so is a PinpointError
+ * of status 500 (a trap, an unreadable record), logged with its cause.
  */
 export function errorResponse(error, requestId = crypto.randomUUID(), log = () => {}) {
-  let { name, status, message } = error ?? {};
-  if (typeof status !== "number" || !name?.endsWith("Exception")) {
+  if (!(error instanceof PinpointError)) {
     log({ event: "internal-error", requestId, error: String(error?.stack ?? error) });
-    ({ name, status, message } = pinpointError("InternalServerErrorException", "An internal error occurred."));
+    error = new PinpointError("InternalServerErrorException", "An internal error occurred.");
+  } else if (error.status >= 500) {
+    log({ event: "internal-error", requestId, error: error.message, cause: describeCause(error.cause) });
   }
+  const { name, status, message } = error;
   return json(status, { Message: message, RequestID: requestId }, requestId, { "x-amzn-ErrorType": name });
+}
+
+/** A cause's kind and message, never its values: enough to find the bug. */
+function describeCause(cause) {
+  return cause === undefined ? undefined : `${cause?.name ?? typeof cause}: ${cause?.message ?? ""}`;
 }

@@ -1,5 +1,6 @@
 // The public API of edge-otp, whichever runtime entry resolves.
 export * from "./engine.js";
+export * from "./errors.js";
 export * from "./service.js";
 export * from "./http.js";
 export * from "./config.js";

@@ -1,4 +1,6 @@
-import type { OtpEngine, SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters, VerifyResult } from "./engine.js";
+import type {
+  OtpEngine, Parameters, SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters, VerifyStep,
+} from "./engine.js";
 import type { OtpStore } from "./stores/types.js";
 import type { Delivery, SmsTransport } from "./transports/types.js";
 
@@ -49,10 +51,10 @@ export declare class OtpService {
   /** `parameters` may be the request object or its JSON text (an HTTP body). */
   send(
     applicationId: string,
-    parameters: SendOtpMessageRequestParameters | string,
+    parameters: Parameters<SendOtpMessageRequestParameters>,
     options?: { requestId?: string },
   ): Promise<MessageResponse>;
-  verify(applicationId: string, parameters: VerifyOtpMessageRequestParameters | string): Promise<VerificationResponse>;
+  verify(applicationId: string, parameters: Parameters<VerifyOtpMessageRequestParameters>): Promise<VerificationResponse>;
 }
 
 /**
@@ -65,6 +67,6 @@ export declare function verifyInStore(
   engine: OtpEngine,
   store: Pick<OtpStore, "get" | "compareAndSwap">,
   applicationId: string,
-  parameters: VerifyOtpMessageRequestParameters | string,
+  parameters: Parameters<VerifyOtpMessageRequestParameters>,
   clock?: () => number,
-): Promise<VerifyResult>;
+): Promise<VerifyStep>;

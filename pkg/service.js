@@ -1,7 +1,8 @@
 // SendOtpMessage and VerifyOtpMessage with I/O: an engine (the rules), a
 // store (the state) and a transport (the SMS). Every decision is the
 // engine's; this file only moves records and messages.
-import { OtpEngine, pinpointError } from "./engine.js";
+import { OtpEngine } from "./engine.js";
+import { PinpointError } from "./errors.js";
 
 /** Compare-and-swap rounds before a verify gives up under contention. */
 const MAX_VERIFY_ROUNDS = 64;
@@ -30,7 +31,8 @@ export class OtpService {
   }
 
   /**
-   * SendOtpMessage. `parameters` is the request object or its JSON text.
+   * SendOtpMessage. `parameters` is the request object, or its JSON text
+   * (a string, or the bytes of an HTTP body).
    * Answers Pinpoint's MessageResponse; a failed delivery is reported in it,
    * as Pinpoint does, and its code is removed so it can never be verified.
    */
@@ -83,16 +85,17 @@ export class OtpService {
       return await call();
     } catch (error) {
       this.#log({ event: "store-error", error: String(error?.message ?? error) });
-      throw pinpointError("InternalServerErrorException", "The OTP store is unavailable; nothing was sent or changed.");
+      throw new PinpointError("InternalServerErrorException", "The OTP store is unavailable; nothing was sent or changed.");
     }
   }
 }
 
 /**
- * The verify transition applied to a store as a compare-and-swap loop: read
- * the record with its version, let the engine decide, write back or delete
- * only if the version is unchanged, and start over if it changed. Answers
- * the engine's whole result (reason and attempts left included); throws
+ * The verify transition applied to a store as a compare-and-swap loop: the
+ * parameters are checked once, then each round reads the record with its
+ * version, lets the engine decide, and writes back or deletes only if the
+ * version is unchanged, starting over if it changed. Answers the engine's
+ * whole step (reason and attempts left included); throws
  * TooManyRequestsException when the record keeps changing under it.
  *
  * @param {OtpEngine} engine
@@ -100,19 +103,25 @@ export class OtpService {
  * @param {() => number} [clock] milliseconds since the epoch
  */
 export async function verifyInStore(engine, store, applicationId, parameters, clock = Date.now) {
-  const key = engine.storageKey(applicationId, parameters);
-  for (let round = 0; round < MAX_VERIFY_ROUNDS; round++) {
-    const current = await store.get(key);
-    const result = engine.verify(applicationId, parameters, current?.value, clock());
-    const done =
-      result.action === "keep" ||
-      (await store.compareAndSwap(
-        key,
-        current.version,
-        result.action === "write" ? result.record : null,
-        result.ttlSeconds,
-      ));
-    if (done) return result;
+  const verification = engine.verification(applicationId, parameters);
+  try {
+    const key = verification.storageKey;
+    for (let round = 0; round < MAX_VERIFY_ROUNDS; round++) {
+      const current = await store.get(key);
+      const step = verification.step(current?.value, clock());
+      const { action } = step;
+      const done =
+        action.kind === "keep" ||
+        (await store.compareAndSwap(
+          key,
+          current.version,
+          action.kind === "write" ? action.record : null,
+          action.kind === "write" ? action.ttlSeconds : undefined,
+        ));
+      if (done) return step;
+    }
+  } finally {
+    verification.free();
   }
-  throw pinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
+  throw new PinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
 }

@@ -4,11 +4,11 @@
 //! names the problem: a lenient parser would let two readers of one body
 //! disagree on what it says.
 
-use crate::member::describe_value;
+use crate::member::Member;
 use crate::error::Error;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// Reads a request body into `T`, a request type whose members are all
 /// optional (the parameter rules decide what is missing).
@@ -27,9 +27,9 @@ pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|e| explain(text, e))
 }
 
-/// The error for a body that is not a JSON object.
-pub fn not_an_object(value: &Value) -> Error {
-    Error::bad_request(format!("The request body must be a JSON object, got {}", describe_value(value)))
+/// The error for a body that is not a JSON object, given as described.
+pub fn not_an_object(described: &str) -> Error {
+    Error::bad_request(format!("The request body must be a JSON object, got {described}"))
 }
 
 fn explain(text: &str, e: serde_json::Error) -> Error {
@@ -42,8 +42,9 @@ fn explain(text: &str, e: serde_json::Error) -> Error {
             }
             // Every member is optional, so the only other mismatch is the
             // body's own type.
-            match serde_json::from_str::<Value>(text) {
-                Ok(value) if !value.is_object() => not_an_object(&value),
+            match serde_json::from_str::<Box<RawValue>>(text) {
+                Ok(raw) if raw.get() == "null" => not_an_object("null"),
+                Ok(raw) if !raw.get().starts_with('{') => not_an_object(&raw.input().describe()),
                 _ => Error::bad_request(format!("The request body is not valid: {e}")),
             }
         }
@@ -63,6 +64,7 @@ fn duplicate_field(message: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::error::Exception;
+    use serde_json::Value;
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]

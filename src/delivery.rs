@@ -9,7 +9,9 @@
 //! reaches a client.
 
 /// Pinpoint's per-address delivery outcomes that a provider call can have.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum DeliveryStatus {
     Successful,
     Throttled,
@@ -122,9 +124,12 @@ pub enum Answer<'a> {
     NetworkError,
 }
 
-/// A SendOtpMessage result for one address.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A SendOtpMessage result for one address, in Pinpoint's member names.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Delivery {
+    #[serde(rename = "DeliveryStatus")]
     pub status: DeliveryStatus,
     /// 200 when delivered, as Pinpoint answers; otherwise the provider's
     /// HTTP status, 504 for a timeout and 502 for no connection.

@@ -1,10 +1,9 @@
 //! A request member as the client sent it, before any rule: from JSON text
 //! (a raw slice of the body, so a number keeps its exact literal) or from a
-//! JS object (read by serde-wasm-bindgen). The parameter rules see one view
-//! of both, and messages quote what was sent.
+//! JS object (read at the boundary, `wasm::request`). The parameter rules
+//! see one view of both, and messages quote what was sent.
 
 use serde_json::value::RawValue;
-use serde_json::Value;
 use std::borrow::Cow;
 
 /// What a member holds, as the rules care.
@@ -37,20 +36,6 @@ impl Member for Box<RawValue> {
             b'{' => Input::Object,
             // Null never reaches here: an `Option` member reads it as absent.
             _ => Input::Number(Cow::Borrowed(text)),
-        }
-    }
-}
-
-/// From a JS object: numbers are doubles there, shown as JSON writes them.
-impl Member for Value {
-    fn input(&self) -> Input<'_> {
-        match self {
-            Value::String(s) => Input::String(Cow::Borrowed(s)),
-            Value::Number(n) => Input::Number(Cow::Owned(n.to_string())),
-            Value::Bool(b) => Input::Bool(*b),
-            Value::Array(_) => Input::Array,
-            // Null never reaches here either (an `Option` reads it as absent).
-            Value::Object(_) | Value::Null => Input::Object,
         }
     }
 }
@@ -95,14 +80,6 @@ impl Input<'_> {
     }
 }
 
-/// A whole JSON value as a message names it (for a body that is not an object).
-pub fn describe_value(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        other => other.input().describe(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,15 +102,6 @@ mod tests {
         assert_eq!(raw("false"), "false");
         assert_eq!(raw("[1]"), "an array");
         assert_eq!(raw("{}"), "an object");
-    }
-
-    #[test]
-    fn js_values_are_described_as_json_writes_them() {
-        assert_eq!(Value::from(6.5).input().describe(), "6.5");
-        assert_eq!(Value::from(7).input().describe(), "7");
-        assert_eq!(Value::from(1e300).input().describe(), "1e+300", "as JS's String(1e300)");
-        assert_eq!(describe_value(&Value::Null), "null");
-        assert_eq!(describe_value(&Value::from("x")), "\"x\"");
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub struct Sms {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct Send {
+pub struct SendResult {
     pub storage_key: String,
     pub record: String,
     pub ttl_seconds: u32,
@@ -70,7 +70,7 @@ pub fn send(
     params: &SendOtpParameters,
     now_ms: u64,
     entropy: &mut Entropy,
-) -> Result<Send, Error> {
+) -> Result<SendResult, Error> {
     check_application_id(application_id)?;
     let code = entropy.code(params.code_length)?;
     #[cfg(feature = "test-trap")]
@@ -88,7 +88,7 @@ pub fn send(
         attempts_left: params.allowed_attempts,
     };
     let message = template::render(params.language, &code, &params.brand_name);
-    Ok(Send {
+    Ok(SendResult {
         storage_key: secret.storage_key(application_id, reference_id, destination),
         record: record.encode(),
         ttl_seconds,
@@ -110,7 +110,7 @@ pub fn send(
 /// Why a verify answered as it did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub enum Reason {
+pub enum VerifyReason {
     /// The right code, in time, with attempts left. The record is used up.
     Valid,
     /// A wrong code. One attempt is used.
@@ -123,23 +123,23 @@ pub enum Reason {
     NotFound,
 }
 
-impl Reason {
+impl VerifyReason {
     pub fn name(self) -> &'static str {
         match self {
-            Reason::Valid => "Valid",
-            Reason::Mismatch => "Mismatch",
-            Reason::Expired => "Expired",
-            Reason::AttemptsExhausted => "AttemptsExhausted",
-            Reason::NotFound => "NotFound",
+            VerifyReason::Valid => "Valid",
+            VerifyReason::Mismatch => "Mismatch",
+            VerifyReason::Expired => "Expired",
+            VerifyReason::AttemptsExhausted => "AttemptsExhausted",
+            VerifyReason::NotFound => "NotFound",
         }
     }
 }
 
 /// What the host must do to the stored record after a verify.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "action", rename_all = "lowercase")]
+#[serde(tag = "kind", rename_all = "lowercase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub enum Action {
+pub enum VerifyAction {
     /// Leave the store as it is.
     Keep,
     /// Replace the record, if it is still the one read (compare-and-swap).
@@ -158,10 +158,9 @@ pub enum Action {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct VerifyStep {
     pub valid: bool,
-    pub reason: Reason,
+    pub reason: VerifyReason,
     pub attempts_left: u32,
-    #[serde(flatten)]
-    pub action: Action,
+    pub action: VerifyAction,
 }
 
 /// A VerifyOtpMessage checked once: its parameters and the storage key of
@@ -224,18 +223,18 @@ fn step(
     now_ms: u64,
 ) -> Result<VerifyStep, Error> {
     let answer = |reason, action, attempts_left| VerifyStep {
-        valid: reason == Reason::Valid,
+        valid: reason == VerifyReason::Valid,
         reason,
         action,
         attempts_left,
     };
-    let Some(stored) = stored else { return Ok(answer(Reason::NotFound, Action::Keep, 0)) };
+    let Some(stored) = stored else { return Ok(answer(VerifyReason::NotFound, VerifyAction::Keep, 0)) };
     let record = Record::decode(stored)?;
     if now_ms >= record.expires_at_ms {
-        return Ok(answer(Reason::Expired, Action::Delete, 0));
+        return Ok(answer(VerifyReason::Expired, VerifyAction::Delete, 0));
     }
     if record.attempts_left == 0 {
-        return Ok(answer(Reason::AttemptsExhausted, Action::Keep, 0));
+        return Ok(answer(VerifyReason::AttemptsExhausted, VerifyAction::Keep, 0));
     }
     let guess = secret.code_hash(
         application_id,
@@ -244,14 +243,14 @@ fn step(
         &params.otp,
     );
     if crate::hash::constant_time_eq(guess.as_bytes(), record.code_hash.as_bytes()) {
-        return Ok(answer(Reason::Valid, Action::Delete, 0));
+        return Ok(answer(VerifyReason::Valid, VerifyAction::Delete, 0));
     }
     // A spent record stays until it expires, so later guesses, even right
     // ones, keep failing as AttemptsExhausted instead of NotFound.
     let attempts_left = record.attempts_left - 1;
     let ttl_seconds = (record.expires_at_ms - now_ms).div_ceil(1000) as u32;
     let record = Record { attempts_left, ..record }.encode();
-    Ok(answer(Reason::Mismatch, Action::Write { record, ttl_seconds }, attempts_left))
+    Ok(answer(VerifyReason::Mismatch, VerifyAction::Write { record, ttl_seconds }, attempts_left))
 }
 
 #[cfg(test)]
@@ -279,12 +278,12 @@ mod tests {
         SendOtpParameters::from_json(&serde_json::to_vec(&request).unwrap()).unwrap()
     }
 
-    fn sent(extra: &str) -> Send {
+    fn sent(extra: &str) -> SendResult {
         send(&secret(), APP, &params(extra), NOW, &mut Entropy::new()).unwrap()
     }
 
     /// The code, read back from the SMS the way a user would.
-    fn code_of(s: &Send) -> String {
+    fn code_of(s: &SendResult) -> String {
         s.sms.body.chars().filter(char::is_ascii_digit).collect()
     }
 
@@ -303,9 +302,9 @@ mod tests {
     /// The record after applying a verification's action to `stored`.
     fn apply(stored: Option<String>, v: &VerifyStep) -> Option<String> {
         match &v.action {
-            Action::Keep => stored,
-            Action::Write { record, .. } => Some(record.clone()),
-            Action::Delete => None,
+            VerifyAction::Keep => stored,
+            VerifyAction::Write { record, .. } => Some(record.clone()),
+            VerifyAction::Delete => None,
         }
     }
 
@@ -352,7 +351,7 @@ mod tests {
         let first = v.step(&secret(), Some(&s.record), NOW).unwrap();
         let again = v.step(&secret(), Some(&s.record), NOW).unwrap();
         assert_eq!(first, again);
-        assert_eq!(first.reason, Reason::Valid);
+        assert_eq!(first.reason, VerifyReason::Valid);
         let e = Verification::new(&secret(), "bad app", guess("1")).unwrap_err();
         assert_eq!(e.field, Some("ApplicationId"));
     }
@@ -375,10 +374,10 @@ mod tests {
     fn the_right_code_is_valid_once() {
         let s = sent("");
         let v = check(Some(&s.record), &code_of(&s), NOW + 1000);
-        assert_eq!((v.valid, v.reason, &v.action), (true, Reason::Valid, &Action::Delete));
+        assert_eq!((v.valid, v.reason, &v.action), (true, VerifyReason::Valid, &VerifyAction::Delete));
         let stored = apply(Some(s.record.clone()), &v);
         let v = check(stored.as_deref(), &code_of(&s), NOW + 2000);
-        assert_eq!((v.valid, v.reason, &v.action), (false, Reason::NotFound, &Action::Keep));
+        assert_eq!((v.valid, v.reason, &v.action), (false, VerifyReason::NotFound, &VerifyAction::Keep));
     }
 
     #[test]
@@ -388,8 +387,8 @@ mod tests {
         let mut stored = Some(s.record.clone());
         for left in [2, 1, 0] {
             let v = check(stored.as_deref(), wrong, NOW + 1000);
-            assert_eq!((v.valid, v.reason, v.attempts_left), (false, Reason::Mismatch, left));
-            let Action::Write { record, ttl_seconds } = &v.action else { panic!("{v:?}") };
+            assert_eq!((v.valid, v.reason, v.attempts_left), (false, VerifyReason::Mismatch, left));
+            let VerifyAction::Write { record, ttl_seconds } = &v.action else { panic!("{v:?}") };
             assert_eq!(Record::decode(record).unwrap().attempts_left, left);
             assert_eq!(*ttl_seconds, 15 * 60 - 1);
             stored = apply(stored, &v);
@@ -398,7 +397,7 @@ mod tests {
         let v = check(stored.as_deref(), &code_of(&s), NOW + 2000);
         assert_eq!(
             (v.valid, v.reason, &v.action),
-            (false, Reason::AttemptsExhausted, &Action::Keep)
+            (false, VerifyReason::AttemptsExhausted, &VerifyAction::Keep)
         );
     }
 
@@ -406,13 +405,13 @@ mod tests {
     fn the_last_attempt_can_still_succeed() {
         let s = sent(r#", "AllowedAttempts": 1"#);
         let v = check(Some(&s.record), &code_of(&s), NOW);
-        assert_eq!((v.valid, v.reason), (true, Reason::Valid));
+        assert_eq!((v.valid, v.reason), (true, VerifyReason::Valid));
         let s = sent(r#", "AllowedAttempts": 2"#);
         let wrong = if code_of(&s) == "000000" { "000001" } else { "000000" };
         let v = check(Some(&s.record), wrong, NOW);
         let stored = apply(Some(s.record.clone()), &v);
         let v = check(stored.as_deref(), &code_of(&s), NOW);
-        assert_eq!((v.valid, v.reason), (true, Reason::Valid));
+        assert_eq!((v.valid, v.reason), (true, VerifyReason::Valid));
     }
 
     #[test]
@@ -420,13 +419,13 @@ mod tests {
         let s = sent(r#", "ValidityPeriod": 5"#);
         let just_before = s.expires_at_ms - 1;
         let v = check(Some(&s.record), "000000", just_before);
-        let Action::Write { ttl_seconds, .. } = v.action else { panic!() };
+        let VerifyAction::Write { ttl_seconds, .. } = v.action else { panic!() };
         assert_eq!(ttl_seconds, 1, "the remaining millisecond rounds up to a second");
         let v = check(Some(&s.record), &code_of(&s), just_before);
-        assert_eq!(v.reason, Reason::Valid);
+        assert_eq!(v.reason, VerifyReason::Valid);
         for now in [s.expires_at_ms, s.expires_at_ms + 3_600_000] {
             let v = check(Some(&s.record), &code_of(&s), now);
-            assert_eq!((v.valid, v.reason, &v.action), (false, Reason::Expired, &Action::Delete));
+            assert_eq!((v.valid, v.reason, &v.action), (false, VerifyReason::Expired, &VerifyAction::Delete));
         }
     }
 
@@ -439,9 +438,9 @@ mod tests {
         }
         assert_eq!(first.storage_key, second.storage_key, "same key: the store overwrites");
         let v = check(Some(&second.record), &code_of(&first), NOW);
-        assert_eq!(v.reason, Reason::Mismatch);
+        assert_eq!(v.reason, VerifyReason::Mismatch);
         let v = check(Some(&second.record), &code_of(&second), NOW);
-        assert_eq!(v.reason, Reason::Valid);
+        assert_eq!(v.reason, VerifyReason::Valid);
     }
 
     #[test]
@@ -450,14 +449,14 @@ mod tests {
         let code = code_of(&s);
         let other_app =
             verify(&secret(), "other-app", &guess(&code), Some(&s.record), NOW).unwrap();
-        assert_eq!(other_app.reason, Reason::Mismatch);
+        assert_eq!(other_app.reason, VerifyReason::Mismatch);
         let mut other_ref = guess(&code);
         other_ref.reference_id = "Other".into();
         let v = verify(&secret(), APP, &other_ref, Some(&s.record), NOW).unwrap();
-        assert_eq!(v.reason, Reason::Mismatch);
+        assert_eq!(v.reason, VerifyReason::Mismatch);
         let other_secret = Secret::new(b"a different secret of 32 bytes!!").unwrap();
         let v = verify(&other_secret, APP, &guess(&code), Some(&s.record), NOW).unwrap();
-        assert_eq!(v.reason, Reason::Mismatch);
+        assert_eq!(v.reason, VerifyReason::Mismatch);
     }
 
     #[test]
@@ -465,7 +464,7 @@ mod tests {
         let s = sent("");
         let code = code_of(&s);
         for g in [&code[..5], &format!("{code}0"), " 123456", "abcdef", "١٢٣٤٥٦"] {
-            assert_eq!(check(Some(&s.record), g, NOW).reason, Reason::Mismatch, "{g}");
+            assert_eq!(check(Some(&s.record), g, NOW).reason, VerifyReason::Mismatch, "{g}");
         }
     }
 

@@ -55,28 +55,60 @@ pub const DESTINATION_IDENTITY: &str = "DestinationIdentity";
 /// it (`M`: raw JSON text, or a JS value), or `None` when absent or null (AWS
 /// treats null as absent). Unknown members are ignored, as AWS does; a
 /// member given twice is refused.
+///
+/// Its TypeScript declaration (`SendOtpMessageRequestParameters`) says what
+/// a valid request holds: the members the rules accept.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", bound(deserialize = "M: Deserialize<'de>"))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SendOtpMessageRequest<M = Box<RawValue>> {
+    /// Only `SMS` (any case).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub channel: Option<M>,
+    /// 1 to 20 characters.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub brand_name: Option<M>,
+    /// 5 to 8 digits; default 6.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number", optional))]
     pub code_length: Option<M>,
+    /// Minutes, 5 to 60; default 15.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number", optional))]
     pub validity_period: Option<M>,
+    /// 1 to 5; default 3.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number", optional))]
     pub allowed_attempts: Option<M>,
+    /// A language tag, any case; default en-US.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string", optional))]
     pub language: Option<M>,
+    /// E.164 number, short code, sender ID, or AWS End User Messaging phone
+    /// number ID, pool ID or ARN.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub origination_identity: Option<M>,
+    /// E.164.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub destination_identity: Option<M>,
+    /// 1 to 48 characters.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub reference_id: Option<M>,
+    /// India DLT entity ID, passed through to the SMS.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string", optional))]
     pub entity_id: Option<M>,
+    /// India DLT template ID, passed through to the SMS.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string", optional))]
     pub template_id: Option<M>,
 }
 
 /// VerifyOTPMessageRequestParameters as sent.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", bound(deserialize = "M: Deserialize<'de>"))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct VerifyOtpMessageRequest<M = Box<RawValue>> {
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub reference_id: Option<M>,
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub destination_identity: Option<M>,
+    /// The code the user typed.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub otp: Option<M>,
 }
 
@@ -293,11 +325,11 @@ fn integer(member: Given<'_>, rule: IntRule) -> Result<u32, Error> {
         let (min, max) = (rule.min, rule.max);
         Error::bad_field(field, format!("{field} must be between {min} and {max}, got {}", shown()))
     };
-    // An integer literal, or else the nearest double: a literal too large
-    // for a double (`1e400`) parses as infinity, which is out of range too.
+    // An integer literal, or else the nearest double; serde_json refuses a
+    // literal too large for a double (`1e400`), which is out of range too.
     let n = match literal.parse::<i64>() {
         Ok(n) => n as f64,
-        Err(_) => literal.parse::<f64>().map_err(|_| out_of_range())?,
+        Err(_) => serde_json::from_str::<f64>(&literal).map_err(|_| out_of_range())?,
     };
     if n.is_finite() && n.fract() != 0.0 {
         return Err(Error::bad_field(field, format!("{field} must be an integer, got {}", shown())));

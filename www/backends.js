@@ -47,7 +47,7 @@ export function browserBackend({ OtpEngine, MemoryStore, DevInbox, verifyInStore
         reason: result.reason,
         attemptsLeft: result.attemptsLeft,
         call: {
-          request: `engine.verify(${json(APPLICATION_ID)}, ${json(parameters, 2)}, record)`,
+          request: `verifyInStore(engine, store, ${json(APPLICATION_ID)}, ${json(parameters, 2)})`,
           response: json(result, 2),
         },
       };

@@ -2,7 +2,7 @@
 // expiry and errors through the JS API.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { OtpEngine, languages, render, validate } from "edge-otp";
+import { OtpEngine, PinpointError, languages, render, validate } from "edge-otp";
 
 const SECRET = "a test secret of thirty-two byte";
 const APP = "7f3c9a0d2b8e4f61a5c0d9e8b7a6f5e4";
@@ -19,10 +19,20 @@ const guess = (Otp) => ({ ReferenceId: PARAMS.ReferenceId, DestinationIdentity: 
 const wrongFor = (code) => (code === "000000" ? "000001" : "000000");
 
 /** A one-key store applying the engine's verify actions, as a host does. */
-function apply(record, result) {
-  if (result.action === "write") return result.record;
-  if (result.action === "delete") return null;
+function apply(record, step) {
+  if (step.action.kind === "write") return step.action.record;
+  if (step.action.kind === "delete") return null;
   return record;
+}
+
+/** One verify step of `parameters` against `record`. */
+function verify(engine, parameters, record, nowMs) {
+  const verification = engine.verification(APP, parameters);
+  try {
+    return verification.step(record, nowMs);
+  } finally {
+    verification.free();
+  }
 }
 
 test("send answers the record to store and the SMS to deliver", () => {
@@ -46,20 +56,20 @@ test("send answers the record to store and the SMS to deliver", () => {
     },
   );
   assert.equal(sent.sms.body, `This is your One Time Password: ${otp(sent)} from ExampleCorp`);
-  assert.match(sent.sms.messageId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.match(sent.sms.messageId, /^[a-z0-9]{40}$/, "a message id like Pinpoint's");
   assert.ok(!sent.record.includes(otp(sent)) && !sent.record.includes("2065550007"));
-  assert.equal(engine.storageKey(APP, guess("x")), sent.storageKey);
+  assert.equal(engine.verification(APP, guess("x")).storageKey, sent.storageKey);
 });
 
 test("the right code is valid once; a replay finds nothing", () => {
   const engine = new OtpEngine(SECRET);
   const sent = engine.send(APP, PARAMS, T0);
   let record = sent.record;
-  const first = engine.verify(APP, guess(otp(sent)), record, T0 + 1000);
-  assert.deepEqual(first, { valid: true, reason: "Valid", attemptsLeft: 0, action: "delete" });
+  const first = verify(engine, guess(otp(sent)), record, T0 + 1000);
+  assert.deepEqual(first, { valid: true, reason: "Valid", attemptsLeft: 0, action: { kind: "delete" } });
   record = apply(record, first);
-  const replay = engine.verify(APP, guess(otp(sent)), record, T0 + 2000);
-  assert.deepEqual(replay, { valid: false, reason: "NotFound", attemptsLeft: 0, action: "keep" });
+  const replay = verify(engine, guess(otp(sent)), record, T0 + 2000);
+  assert.deepEqual(replay, { valid: false, reason: "NotFound", attemptsLeft: 0, action: { kind: "keep" } });
 });
 
 test("wrong codes use up AllowedAttempts, then even the right code fails", () => {
@@ -67,25 +77,25 @@ test("wrong codes use up AllowedAttempts, then even the right code fails", () =>
   const sent = engine.send(APP, { ...PARAMS, AllowedAttempts: 2 }, T0);
   let record = sent.record;
   for (const left of [1, 0]) {
-    const r = engine.verify(APP, guess(wrongFor(otp(sent))), record, T0);
+    const r = verify(engine, guess(wrongFor(otp(sent))), record, T0);
     assert.equal(r.valid, false);
     assert.equal(r.reason, "Mismatch");
     assert.equal(r.attemptsLeft, left);
-    assert.equal(r.action, "write");
-    assert.equal(r.ttlSeconds, 15 * 60);
+    assert.equal(r.action.kind, "write");
+    assert.equal(r.action.ttlSeconds, 15 * 60);
     record = apply(record, r);
   }
-  const locked = engine.verify(APP, guess(otp(sent)), record, T0);
-  assert.deepEqual(locked, { valid: false, reason: "AttemptsExhausted", attemptsLeft: 0, action: "keep" });
+  const locked = verify(engine, guess(otp(sent)), record, T0);
+  assert.deepEqual(locked, { valid: false, reason: "AttemptsExhausted", attemptsLeft: 0, action: { kind: "keep" } });
 });
 
 test("a code expires after ValidityPeriod minutes", () => {
   const engine = new OtpEngine(SECRET);
   const sent = engine.send(APP, { ...PARAMS, ValidityPeriod: 5 }, T0);
-  const justBefore = engine.verify(APP, guess(otp(sent)), sent.record, T0 + 5 * 60_000 - 1);
+  const justBefore = verify(engine, guess(otp(sent)), sent.record, T0 + 5 * 60_000 - 1);
   assert.equal(justBefore.valid, true);
-  const atExpiry = engine.verify(APP, guess(otp(sent)), sent.record, T0 + 5 * 60_000);
-  assert.deepEqual(atExpiry, { valid: false, reason: "Expired", attemptsLeft: 0, action: "delete" });
+  const atExpiry = verify(engine, guess(otp(sent)), sent.record, T0 + 5 * 60_000);
+  assert.deepEqual(atExpiry, { valid: false, reason: "Expired", attemptsLeft: 0, action: { kind: "delete" } });
 });
 
 test("a new send replaces the old code", () => {
@@ -94,11 +104,11 @@ test("a new send replaces the old code", () => {
   let second = engine.send(APP, PARAMS, T0 + 1000);
   while (otp(second) === otp(first)) second = engine.send(APP, PARAMS, T0 + 1000);
   assert.equal(second.storageKey, first.storageKey);
-  assert.equal(engine.verify(APP, guess(otp(first)), second.record, T0 + 2000).reason, "Mismatch");
-  assert.equal(engine.verify(APP, guess(otp(second)), second.record, T0 + 2000).valid, true);
+  assert.equal(verify(engine, guess(otp(first)), second.record, T0 + 2000).reason, "Mismatch");
+  assert.equal(verify(engine, guess(otp(second)), second.record, T0 + 2000).valid, true);
 });
 
-test("bad input throws Errors named after Pinpoint exceptions", () => {
+test("bad input throws PinpointErrors named after Pinpoint exceptions", () => {
   const engine = new OtpEngine(SECRET);
   const cases = [
     [{ ...PARAMS, CodeLength: 9 }, "CodeLength", "CodeLength must be between 5 and 8, got 9"],
@@ -109,13 +119,16 @@ test("bad input throws Errors named after Pinpoint exceptions", () => {
     [{ ...PARAMS, DestinationIdentity: "555" }, "DestinationIdentity", /E\.164/],
     [{ ...PARAMS, ReferenceId: undefined }, "ReferenceId", "ReferenceId is required"],
     [[1, 2], undefined, "The request body must be a JSON object, got an array"],
-    [{ a: 10n }, undefined, /^The request body is not valid JSON/],
+    [{ ...PARAMS, CodeLength: 10n }, "CodeLength", "CodeLength must be between 5 and 8, got 10"],
+    ['{"Channel": "SMS", "Channel": "SMS"}', undefined, "The request body has Channel more than once; give each parameter once"],
+    ['{"Channel": "SMS",}', undefined, /^The request body is not valid JSON: /],
+    [new Uint8Array([0x7b, 0xff, 0x7d]), undefined, "The request body is not valid UTF-8 (an invalid byte at offset 1)"],
   ];
   for (const [params, field, message] of cases) {
     assert.throws(
       () => engine.send(APP, params, T0),
       (e) => {
-        assert.ok(e instanceof Error);
+        assert.ok(e instanceof PinpointError);
         assert.equal(e.name, "BadRequestException");
         assert.equal(e.status, 400);
         assert.equal(e.field, field);
@@ -125,16 +138,17 @@ test("bad input throws Errors named after Pinpoint exceptions", () => {
       },
     );
   }
-  assert.throws(() => engine.verify(APP, { ...guess("1"), Otp: 123456 }, null, T0), {
+  assert.throws(() => engine.verification(APP, { ...guess("1"), Otp: 123456 }), {
     name: "BadRequestException",
     field: "Otp",
     message: "Otp must be a string, got a number",
   });
-  assert.throws(() => engine.verify(APP, guess("1"), "not a record", T0), {
+  assert.throws(() => verify(engine, guess("1"), "not a record", T0), {
     name: "InternalServerErrorException",
     status: 500,
   });
   assert.throws(() => new OtpEngine("too short"), { name: "InternalServerErrorException" });
+  assert.throws(() => new PinpointError("NoSuchException", "x"), TypeError, "a misspelled exception name is a bug");
 });
 
 test("validate reports every field, render and languages cover all 13", () => {

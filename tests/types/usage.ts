@@ -6,9 +6,9 @@ import {
   languages,
   render,
   validate,
-  type PinpointError,
+  PinpointError,
   type SendResult,
-  type VerifyResult,
+  type VerifyStep,
 } from "edge-otp";
 
 const engine = new OtpEngine("a test secret of thirty-two byte");
@@ -21,19 +21,24 @@ const sent: SendResult = engine.send("app", {
   CodeLength: 6,
 });
 const encoding: "GSM-7" | "UCS-2" = sent.sms.encoding;
-const result: VerifyResult = engine.verify(
-  "app",
-  { ReferenceId: "ref", DestinationIdentity: "+12065550007", Otp: "123456" },
-  sent.record,
-  Date.now(),
-);
-if (result.action === "write") {
-  const next: string = result.record;
-  const ttl: number = result.ttlSeconds;
+const verification = engine.verification("app", {
+  ReferenceId: "ref",
+  DestinationIdentity: "+12065550007",
+  Otp: "123456",
+});
+const key: string = verification.storageKey;
+const result: VerifyStep = verification.step(sent.record, Date.now());
+verification.free();
+if (result.action.kind === "write") {
+  const next: string = result.action.record;
+  const ttl: number = result.action.ttlSeconds;
   void [next, ttl];
 }
 // @ts-expect-error only "write" carries a record
-void result.record;
+void result.action.record;
+// @ts-expect-error the reasons are a closed set
+const reason: "Valid" | "Mismatch" | "Typo" = result.reason satisfies "Typo";
+void [key, reason];
 
 const checked = validate({});
 if (checked.parameters) {
@@ -50,12 +55,16 @@ try {
   // @ts-expect-error BrandName is a string
   engine.send("app", { Channel: "SMS", BrandName: 5, OriginationIdentity: "x", DestinationIdentity: "y", ReferenceId: "z" });
   // @ts-expect-error Otp is required
-  engine.verify("app", { ReferenceId: "ref", DestinationIdentity: "+12065550007" }, null);
+  engine.verification("app", { ReferenceId: "ref", DestinationIdentity: "+12065550007" });
 } catch (e) {
-  const error = e as PinpointError;
-  const status: number = error.status;
-  void status;
+  if (e instanceof PinpointError) {
+    const status: number = e.status;
+    const name: "BadRequestException" | "NotFoundException" | string = e.name;
+    void [status, name];
+  }
 }
+// @ts-expect-error exception names are a closed set
+new PinpointError("NoSuchException", "x");
 void [encoding, tags, body];
 
 // The service, its stores and transports, and the HTTP handler.

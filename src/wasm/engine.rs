@@ -1,0 +1,95 @@
+//! `Engine`: SendOtpMessage and VerifyOtpMessage under one secret, and the
+//! `Verification` a verify steps through.
+
+use super::error::to_js_error;
+use super::{now, request, to_js, JsResult};
+use crate::code::Entropy;
+use crate::otp;
+use crate::record::Secret;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// SendOtpMessage and VerifyOtpMessage under one secret. Holds no OTP state:
+/// records go to and come from the host's store.
+#[wasm_bindgen]
+pub struct Engine {
+    secret: Rc<Secret>,
+    /// Seeded from Web Crypto on the first send, never while loading.
+    entropy: Entropy,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    #[wasm_bindgen(constructor)]
+    pub fn new(secret: &str) -> JsResult<Engine> {
+        let secret = Secret::new(secret.as_bytes()).map_err(to_js_error)?;
+        Ok(Engine { secret: Rc::new(secret), entropy: Entropy::new() })
+    }
+
+    /// Checks the parameters (an object, or JSON text as a string or bytes),
+    /// draws a code, and says what to store and what to send.
+    #[wasm_bindgen(unchecked_return_type = "SendResult")]
+    pub fn send(
+        &mut self,
+        #[wasm_bindgen(js_name = applicationId)] application_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array")]
+        parameters: JsValue,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        let p = request::send_parameters(&parameters).map_err(to_js_error)?;
+        let sent = otp::send(&self.secret, application_id, &p, now_ms, &mut self.entropy)
+            .map_err(to_js_error)?;
+        to_js(&sent)
+    }
+
+    /// Checks a VerifyOtpMessage's parameters once and finds its record's
+    /// storage key; the host then steps it through its compare-and-swap loop.
+    pub fn verification(
+        &self,
+        #[wasm_bindgen(js_name = applicationId)] application_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOtpMessageRequestParameters | string | Uint8Array")]
+        parameters: JsValue,
+    ) -> JsResult<Verification> {
+        let p = request::verify_parameters(&parameters).map_err(to_js_error)?;
+        let inner = otp::Verification::new(&self.secret, application_id, p).map_err(to_js_error)?;
+        Ok(Verification { secret: Rc::clone(&self.secret), inner })
+    }
+}
+
+/// One VerifyOtpMessage, checked: its storage key, and a step per round.
+#[wasm_bindgen]
+pub struct Verification {
+    secret: Rc<Secret>,
+    inner: otp::Verification,
+}
+
+#[wasm_bindgen]
+impl Verification {
+    /// Where the record of the code being verified is stored.
+    #[wasm_bindgen(getter, js_name = storageKey)]
+    pub fn storage_key(&self) -> String {
+        self.inner.storage_key().to_owned()
+    }
+
+    /// The answer and the store operation for the record read under the
+    /// storage key (null when there was none).
+    #[wasm_bindgen(unchecked_return_type = "VerifyStep")]
+    pub fn step(
+        &self,
+        record: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        let step = self.inner.step(&self.secret, record.as_deref(), now_ms).map_err(to_js_error)?;
+        to_js(&step)
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const REQUEST_PARAMETERS: &str = r#"
+/** SendOTPMessageRequestParameters, as Pinpoint's API takes them. */
+export type SendOtpMessageRequestParameters = SendOtpMessageRequest<never>;
+/** VerifyOTPMessageRequestParameters, as Pinpoint's API takes them. */
+export type VerifyOtpMessageRequestParameters = VerifyOtpMessageRequest<never>;
+"#;

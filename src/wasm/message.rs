@@ -1,0 +1,103 @@
+//! The message itself: checking parameters for forms, rendering, languages.
+
+use super::error::to_js_error;
+use super::{request, to_js, JsResult};
+use crate::error::Error;
+use crate::member::quote;
+use crate::params::{self, SendOtpParameters};
+use crate::template::{self, Language};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// A broken rule, for a form to show beside its field.
+#[derive(Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct FieldError {
+    /// The parameter at fault; null when the request as a whole is.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
+    field: Option<&'static str>,
+    message: String,
+}
+
+/// Every broken rule, or the parameters as checked with defaults filled in.
+#[derive(Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Validation {
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SendOtpParameters | null"))]
+    parameters: Option<SendOtpParameters>,
+    errors: Vec<FieldError>,
+}
+
+/// Checks SendOtpMessage parameters, answering every broken rule, one per
+/// field, instead of throwing: for forms that show errors as typed.
+#[wasm_bindgen(unchecked_return_type = "Validation")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] parameters: JsValue,
+) -> JsResult<JsValue> {
+    let validation = match request::send_parameters_all(&parameters) {
+        Ok(p) => Validation { parameters: Some(p), errors: Vec::new() },
+        Err(errors) => Validation {
+            parameters: None,
+            errors: errors
+                .into_iter()
+                .map(|e: Error| FieldError { field: e.field, message: e.message })
+                .collect(),
+        },
+    };
+    to_js(&validation)
+}
+
+/// The SMS text of a rendered message, with what it costs to send.
+#[derive(Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct RenderedMessage {
+    body: String,
+    encoding: crate::sms::Encoding,
+    segments: u32,
+}
+
+/// The SMS text for a code and brand in one of the languages.
+#[wasm_bindgen(unchecked_return_type = "RenderedMessage")]
+pub fn render(
+    language: &str,
+    otp: &str,
+    #[wasm_bindgen(js_name = brandName)] brand_name: &str,
+) -> JsResult<JsValue> {
+    let language = Language::from_tag(language).ok_or_else(|| {
+        to_js_error(Error::bad_field(
+            params::LANGUAGE,
+            format!("Unknown Language {}", quote(language)),
+        ))
+    })?;
+    let m = template::render(language, otp, brand_name);
+    to_js(&RenderedMessage { body: m.body, encoding: m.encoding, segments: m.segments })
+}
+
+/// A language with its own name and template, for pickers.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct LanguageInfo {
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "LanguageTag"))]
+    tag: &'static str,
+    /// The language's name in itself, e.g. "Deutsch (Deutschland)".
+    native_name: &'static str,
+    template: &'static str,
+}
+
+/// The languages, each with its own name and template.
+#[wasm_bindgen(unchecked_return_type = "LanguageInfo[]")]
+pub fn languages() -> JsResult<JsValue> {
+    let all: Vec<LanguageInfo> = Language::ALL
+        .iter()
+        .map(|l| LanguageInfo { tag: l.tag(), native_name: l.native_name(), template: l.template() })
+        .collect();
+    to_js(&all)
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const LANGUAGE_TAG: &str = r#"
+export type LanguageTag =
+  | "de-DE" | "en-GB" | "en-US" | "es-419" | "es-ES" | "fr-CA" | "fr-FR"
+  | "it-IT" | "ja-JP" | "ko-KR" | "pt-BR" | "zh-CN" | "zh-TW";
+"#;
