@@ -7,7 +7,7 @@ export { OtpService, verifyInStore } from "./service.js";
 export { createHandler, errorResponse, MAX_BODY_BYTES } from "./http.js";
 export { DEV_DEFAULTS, fromEnv } from "./config.js";
 export { MemoryStore } from "./stores/memory.js";
-export { DurableObjectStore, OtpRecordObject } from "./stores/durable-object.js";
+export { DurableObjectStore } from "./stores/durable-object.js";
 export { KV_MIN_TTL_SECONDS, WorkersKvStore } from "./stores/workers-kv.js";
 export { DenoKvStore } from "./stores/deno-kv.js";
 export { DevInbox } from "./transports/dev-inbox.js";

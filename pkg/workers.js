@@ -6,3 +6,5 @@ import { initSync } from "./wasm/edge_otp.js";
 initSync({ module: wasmModule });
 
 export * from "./api.js";
+// Only here: it extends DurableObject from "cloudflare:workers".
+export { OtpRecordObject } from "./stores/durable-object-class.js";

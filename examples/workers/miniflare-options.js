@@ -17,6 +17,7 @@ export function workerOptions() {
       { type: "CompiledWasm", include: ["**/*.wasm"] },
     ],
     scriptPath: path.join(ROOT, "examples/workers/worker.js"),
+    // As wrangler.toml: RPC to the Durable Object needs 2024-04-03 or later.
     compatibilityDate: "2026-04-01",
     durableObjects: { OTP_RECORDS: { className: "OtpRecordObject", useSQLite: true } },
   };

@@ -4,10 +4,11 @@
 //
 // In your own project, `npm install edge-otp` and import from "edge-otp"
 // (wrangler resolves its workerd entry); here it is the package next door.
-import { DurableObjectStore, OtpRecordObject, errorResponse, fromEnv } from "../../pkg/workers.js";
+import { DurableObjectStore, errorResponse, fromEnv } from "../../pkg/workers.js";
 
-// wrangler.toml binds this class as OTP_RECORDS: one object per code.
-export { OtpRecordObject };
+// wrangler.toml binds this class as OTP_RECORDS: one object per code,
+// called with Workers RPC.
+export { OtpRecordObject } from "../../pkg/workers.js";
 
 // Built on the first request (a Worker's env exists only then) and kept for
 // the isolate's life, with the dev inbox and dev clock of `npm start`.

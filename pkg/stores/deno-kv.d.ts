@@ -18,16 +18,14 @@ export interface DenoKvAtomicLike {
 /**
  * An OtpStore on Deno KV (Deno Deploy, or a local file or memory). Strongly
  * consistent with versionstamp checks: AllowedAttempts holds under any
- * number of concurrent guesses. Expiry is also checked on read, since Deno
- * KV removes expired entries late.
+ * number of concurrent guesses. Each write's ttlSeconds becomes its
+ * expireIn, after which Deno KV deletes the entry.
  */
 export declare class DenoKvStore implements OtpStore {
-  /**
-   * @param options.prefix keeps these entries apart from others in the database (["edge-otp"])
-   * @param options.clock milliseconds since the epoch, for expiry
-   */
-  constructor(kv: DenoKvLike, options?: { prefix?: unknown[]; clock?: () => number });
+  /** @param options.prefix keeps these entries apart from others in the database (["edge-otp"]) */
+  constructor(kv: DenoKvLike, options?: { prefix?: unknown[] });
   get(key: string): Promise<Versioned | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<string>;
-  compareAndSwap(key: string, version: string, value: string | null, ttlSeconds?: number): Promise<boolean>;
+  compareAndSwap(key: string, version: string, value: string, ttlSeconds: number): Promise<boolean>;
+  compareAndSwap(key: string, version: string, value: null): Promise<boolean>;
 }

@@ -3,74 +3,50 @@
 // atomic operations check versionstamps, so compareAndSwap is exact and
 // AllowedAttempts holds under any number of concurrent guesses.
 //
-// Deno KV deletes an entry some time after its expireIn, not at once, so
-// each entry carries its own expiry and a read past it finds nothing.
+// Each entry gets its time to live as expireIn, so Deno KV deletes it some
+// time later; whether a record has expired is the core's decision.
+import { requireTtlSeconds } from "./ttl.js";
 
 export class DenoKvStore {
   #kv;
   #prefix;
-  #clock;
 
   /**
    * @param {Deno.Kv} kv from `await Deno.openKv()`
-   * @param {{ prefix?: Deno.KvKey, clock?: () => number }} [options]
-   *   `prefix` keeps these entries apart from others in the same database;
-   *   `clock` (milliseconds since the epoch) decides expiry on read
+   * @param {{ prefix?: Deno.KvKey }} [options] `prefix` keeps these entries
+   *   apart from others in the same database
    */
-  constructor(kv, { prefix = ["edge-otp"], clock = Date.now } = {}) {
+  constructor(kv, { prefix = ["edge-otp"] } = {}) {
     this.#kv = kv;
     this.#prefix = prefix;
-    this.#clock = clock;
   }
 
   async get(key) {
     const entry = await this.#kv.get(this.#key(key));
-    if (!this.#isLive(entry)) return null;
-    return { value: entry.value.value, version: entry.versionstamp };
+    return entry.versionstamp === null ? null : { value: entry.value, version: entry.versionstamp };
   }
 
   async set(key, value, ttlSeconds) {
-    const { versionstamp } = await this.#kv.set(this.#key(key), this.#entry(value, ttlSeconds), {
-      expireIn: expireIn(ttlSeconds),
-    });
+    requireTtlSeconds("DenoKvStore.set", ttlSeconds);
+    const { versionstamp } = await this.#kv.set(this.#key(key), value, { expireIn: expireIn(ttlSeconds) });
     return versionstamp;
   }
 
   async compareAndSwap(key, version, value, ttlSeconds) {
+    if (value !== null) requireTtlSeconds("DenoKvStore.compareAndSwap", ttlSeconds);
     const kvKey = this.#key(key);
     const operation = this.#kv.atomic().check({ key: kvKey, versionstamp: version });
-    if (value === null) {
-      operation.delete(kvKey);
-    } else {
-      // Without a new lifetime the record keeps what it had left.
-      ttlSeconds ??= await this.#secondsLeft(kvKey, version);
-      if (ttlSeconds === null) return false;
-      operation.set(kvKey, this.#entry(value, ttlSeconds), { expireIn: expireIn(ttlSeconds) });
-    }
+    if (value === null) operation.delete(kvKey);
+    else operation.set(kvKey, value, { expireIn: expireIn(ttlSeconds) });
     return (await operation.commit()).ok;
   }
 
   #key(key) {
     return [...this.#prefix, key];
   }
-
-  #entry(value, ttlSeconds) {
-    return { value, expiresAt: this.#clock() + ttlSeconds * 1000 };
-  }
-
-  #isLive(entry) {
-    return entry.versionstamp !== null && entry.value.expiresAt > this.#clock();
-  }
-
-  /** The lifetime left at `version`, or null when that version is gone or expired. */
-  async #secondsLeft(kvKey, version) {
-    const entry = await this.#kv.get(kvKey);
-    if (entry.versionstamp !== version || !this.#isLive(entry)) return null;
-    return (entry.value.expiresAt - this.#clock()) / 1000;
-  }
 }
 
-/** Deno KV takes whole milliseconds, and more than none. */
+/** Deno KV takes whole milliseconds. */
 function expireIn(ttlSeconds) {
-  return Math.max(1, Math.ceil(ttlSeconds * 1000));
+  return Math.ceil(ttlSeconds * 1000);
 }

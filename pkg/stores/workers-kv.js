@@ -8,56 +8,48 @@
 // geographically spread guesses can get more than AllowedAttempts, and a
 // code verified in one location may still verify in another until the delete
 // arrives there. Use DurableObjectStore when that matters.
+import { requireTtlSeconds } from "./ttl.js";
 
 /** KV refuses an expirationTtl under 60 seconds. */
 export const KV_MIN_TTL_SECONDS = 60;
 
 export class WorkersKvStore {
   #kv;
-  #clock;
 
-  /**
-   * @param {KVNamespace} kv the binding, e.g. `env.OTP_KV`
-   * @param {{ clock?: () => number }} [options] milliseconds since the epoch
-   */
-  constructor(kv, { clock = Date.now } = {}) {
+  /** @param {KVNamespace} kv the binding, e.g. `env.OTP_KV` */
+  constructor(kv) {
     if (!kv?.getWithMetadata) throw new Error("WorkersKvStore needs a KV namespace binding.");
     this.#kv = kv;
-    this.#clock = clock;
   }
 
   async get(key) {
     const { value, metadata } = await this.#kv.getWithMetadata(key, "text");
-    // KV keeps an entry at least 60 seconds (and deletes it a little late),
-    // so the true expiry travels in the metadata and is checked here.
-    if (value === null || !metadata || metadata.expiresAt <= this.#clock()) return null;
-    return { value, version: metadata.version };
+    return value === null ? null : { value, version: metadata.version };
   }
 
   async set(key, value, ttlSeconds) {
-    return this.#write(key, value, this.#clock() + ttlSeconds * 1000);
+    requireTtlSeconds("WorkersKvStore.set", ttlSeconds);
+    return this.#write(key, value, ttlSeconds);
   }
 
   /** Best effort: see the note at the top of this file. */
   async compareAndSwap(key, version, value, ttlSeconds) {
+    if (value !== null) requireTtlSeconds("WorkersKvStore.compareAndSwap", ttlSeconds);
     const { value: current, metadata } = await this.#kv.getWithMetadata(key, "text");
-    const live = current !== null && metadata && metadata.expiresAt > this.#clock();
-    if (!live || metadata.version !== version) return false;
+    if (current === null || metadata.version !== version) return false;
     if (value === null) await this.#kv.delete(key);
-    else {
-      const expiresAt = ttlSeconds === undefined ? metadata.expiresAt : this.#clock() + ttlSeconds * 1000;
-      await this.#write(key, value, expiresAt);
-    }
+    else await this.#write(key, value, ttlSeconds);
     return true;
   }
 
-  async #write(key, value, expiresAt) {
+  async #write(key, value, ttlSeconds) {
     // Random, not a counter: KV can't increment atomically anyway.
     const version = crypto.randomUUID();
-    const ttl = Math.ceil((expiresAt - this.#clock()) / 1000);
+    // KV keeps a shorter-lived record until its 60-second minimum; the core
+    // still refuses it once the record's own expiry has passed.
     await this.#kv.put(key, value, {
-      expirationTtl: Math.max(KV_MIN_TTL_SECONDS, ttl),
-      metadata: { version, expiresAt },
+      expirationTtl: Math.max(KV_MIN_TTL_SECONDS, Math.ceil(ttlSeconds)),
+      metadata: { version },
     });
     return version;
   }

@@ -1,9 +1,10 @@
 // DenoKvStore on a real Deno KV (in memory): versionstamps as versions,
-// compare-and-swap, expiry on read, and AllowedAttempts under 200
-// concurrent wrong guesses.
+// compare-and-swap, every write's ttlSeconds as Deno KV's expireIn (expiry
+// itself is the core's decision), and AllowedAttempts under 200 concurrent
+// wrong guesses.
 //
 //   node_modules/.bin/deno test --unstable-kv --allow-read --allow-env tests/deno/
-import { assert, assertEquals, assertNotEquals } from "./assert.js";
+import { assert, assertEquals, assertMatch, assertNotEquals } from "./assert.js";
 import { DenoKvStore, DevInbox, OtpService } from "edge-otp";
 
 const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -39,7 +40,7 @@ Deno.test("set answers a versionstamp; get answers the value at it", () =>
     assertNotEquals(v2, v1);
     assertEquals(await store.get("k"), { value: "two", version: v2 });
     // Entries live under the prefix, apart from the rest of the database.
-    assertEquals((await kv.get(["edge-otp", "k"])).value.value, "two");
+    assertEquals((await kv.get(["edge-otp", "k"])).value, "two");
   }));
 
 Deno.test("compareAndSwap writes or deletes only at the version read", () =>
@@ -60,28 +61,76 @@ Deno.test("compareAndSwap writes or deletes only at the version read", () =>
     assertEquals(await store.get("k"), null);
   }));
 
-Deno.test("an entry Deno KV still holds reads as gone once its time is up", () =>
+/** Resolves to the error `promise` rejects with; throws if it resolves. */
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection");
+}
+
+Deno.test("a write without a valid ttlSeconds is refused with a TypeError naming the method", () =>
   withKv(async (kv) => {
-    let now = T0;
-    const store = new DenoKvStore(kv, { clock: () => now });
-    const version = await store.set("k", "one", 300);
-    now = T0 + 299_999;
-    assertEquals((await store.get("k")).value, "one");
-    now = T0 + 300_000;
+    const store = new DenoKvStore(kv);
+    for (const ttlSeconds of [undefined, null, 0, -1, NaN, Infinity, "600"]) {
+      const error = await rejection(store.set("k", "one", ttlSeconds));
+      assert(error instanceof TypeError, String(error));
+      assertMatch(error.message, /^DenoKvStore\.set needs ttlSeconds, a positive number of seconds; got /);
+    }
     assertEquals(await store.get("k"), null);
-    assert((await kv.get(["edge-otp", "k"])).versionstamp !== null, "Deno KV still holds it");
-    // Nor can it be written back at the old version without a new lifetime.
-    assertEquals(await store.compareAndSwap("k", version, "two"), false);
+    const version = await store.set("k", "one", 60);
+    const error = await rejection(store.compareAndSwap("k", version, "two"));
+    assert(error instanceof TypeError, String(error));
+    assertEquals(error.message, "DenoKvStore.compareAndSwap needs ttlSeconds, a positive number of seconds; got undefined.");
+    assertEquals(await store.get("k"), { value: "one", version });
+    assertEquals(await store.compareAndSwap("k", version, null), true, "a delete takes none");
   }));
 
-Deno.test("a write without a new lifetime keeps the time left", () =>
+/** `kv`, recording the options of every write (set, and set in an atomic operation). */
+function recordingWrites(kv) {
+  const writes = [];
+  const recorded = {
+    get: (key) => kv.get(key),
+    set: (key, value, options) => (writes.push(options), kv.set(key, value, options)),
+    atomic() {
+      const operation = kv.atomic();
+      const wrapped = {
+        check: (...checks) => (operation.check(...checks), wrapped),
+        set: (key, value, options) => (writes.push(options), operation.set(key, value, options), wrapped),
+        delete: (key) => (operation.delete(key), wrapped),
+        commit: () => operation.commit(),
+      };
+      return wrapped;
+    },
+  };
+  return { kv: recorded, writes };
+}
+
+Deno.test("ttlSeconds becomes Deno KV's expireIn, in whole milliseconds", () =>
+  withKv(async (kv) => {
+    const { kv: recorded, writes } = recordingWrites(kv);
+    const store = new DenoKvStore(recorded);
+    const version = await store.set("k", "one", 900);
+    assertEquals(await store.compareAndSwap("k", version, "two", 299.9994), true);
+    assertEquals(writes, [{ expireIn: 900_000 }, { expireIn: 300_000 }], "rounded up");
+  }));
+
+Deno.test("the service answers Valid:false for an expired code Deno KV still holds: the core decides", () =>
   withKv(async (kv) => {
     let now = T0;
-    const store = new DenoKvStore(kv, { clock: () => now });
-    const version = await store.set("k", "one", 300);
-    now = T0 + 100_000;
-    assertEquals(await store.compareAndSwap("k", version, "two"), true);
-    assertEquals((await kv.get(["edge-otp", "k"])).value, { value: "two", expiresAt: T0 + 300_000 });
+    const inbox = new DevInbox();
+    const events = [];
+    const store = new DenoKvStore(kv);
+    const service = new OtpService({ secret: SECRET, store, transport: inbox, clock: () => now, log: (e) => events.push(e) });
+    await service.send("app1", { ...PARAMS, ValidityPeriod: 5 });
+    const [{ key }] = await Array.fromAsync(kv.list({ prefix: ["edge-otp"] }));
+    now = T0 + 5 * 60_000;
+    assert((await store.get(key.at(-1))) !== null, "Deno KV still holds the record");
+    assertEquals(await service.verify("app1", guess(codeIn(inbox))), { Valid: false });
+    assertEquals(events.filter((e) => e.event === "verify").map((e) => e.reason), ["Expired"]);
+    assertEquals(await store.get(key.at(-1)), null, "the core's answer deleted it");
   }));
 
 Deno.test("send, verify once, replay through OtpService on Deno KV", () =>

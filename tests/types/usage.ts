@@ -72,7 +72,6 @@ import {
   DevInbox,
   DurableObjectStore,
   MemoryStore,
-  OtpRecordObject,
   OtpService,
   WorkersKvStore,
   createHandler,
@@ -145,11 +144,25 @@ const custom: OtpStore = {
   set: async () => "1",
   compareAndSwap: async () => true,
 };
-// A Durable Object namespace and a KV namespace, as their bindings look.
+// Every write carries its time to live; a delete takes none.
+async function storeWrites(store: OtpStore): Promise<void> {
+  const version: string = await store.set("k", "v", 900);
+  const written: boolean = await store.compareAndSwap("k", version, "w", 600);
+  const deleted: boolean = await store.compareAndSwap("k", version, null);
+  // @ts-expect-error set needs ttlSeconds
+  await store.set("k", "v");
+  // @ts-expect-error a compare-and-swap that writes needs ttlSeconds
+  await store.compareAndSwap("k", version, "w");
+  void [written, deleted];
+}
+// A Durable Object namespace (its stubs answer OtpRecordObject's RPC
+// methods) and a KV namespace, as their bindings look.
 const namespace = {
   idFromName: (name: string) => ({ name }),
   get: (id: { name: string }) => ({
-    fetch: async (input: string, init?: RequestInit) => new Response(`${id.name} ${input} ${init?.method}`),
+    get: async () => ({ value: id.name, version: "1" }),
+    set: async (_value: string, _ttlSeconds: number) => "2",
+    compareAndSwap: async (_version: string, _value: string | null, _ttlSeconds?: number) => true,
   }),
 };
 const durable: OtpStore = new DurableObjectStore(namespace);
@@ -160,13 +173,10 @@ const kv: OtpStore = new WorkersKvStore({
 });
 // @ts-expect-error a KV namespace must have getWithMetadata
 new WorkersKvStore({ get: async () => null });
-const recordObject = new OtpRecordObject({
-  storage: {
-    get: async () => undefined,
-    put: async () => {},
-    deleteAll: async () => {},
-    setAlarm: async () => {},
-    deleteAlarm: async () => {},
-  },
-});
-void [serviceFlow, handlerFlow, fromSettings, transportSend, custom, durable, kv, recordObject.alarm()];
+// @ts-expect-error a Durable Object namespace answered over fetch is not one over RPC
+new DurableObjectStore({ idFromName: (name: string) => name, get: (_id: string) => ({ fetch: async () => new Response() }) });
+void [serviceFlow, handlerFlow, fromSettings, transportSend, custom, storeWrites, durable, kv];
+
+// Outside Workers, the package has no Durable Object class (see workers/usage.ts).
+// @ts-expect-error OtpRecordObject is exported only by the Workers entry
+import { OtpRecordObject as notOutsideWorkers } from "edge-otp";

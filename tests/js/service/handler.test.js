@@ -8,7 +8,6 @@ import {
   DEV_DEFAULTS,
   DevInbox,
   MemoryStore,
-  OtpRecordObject,
   OtpService,
   createHandler,
   fromEnv,
@@ -209,64 +208,5 @@ describe("fromEnv", () => {
 
   test("transportFromEnv answers the dev inbox for dev", () => {
     assert.ok(transportFromEnv({ SMS_TRANSPORT: "dev" }) instanceof DevInbox);
-  });
-});
-
-describe("OtpRecordObject", () => {
-  /** Durable Object storage as a Map, with its alarm. */
-  function fakeState() {
-    const data = new Map();
-    const storage = {
-      alarm: null,
-      data,
-      get: async (k) => structuredClone(data.get(k)),
-      put: async (k, v) => void data.set(k, structuredClone(v)),
-      deleteAll: async () => data.clear(),
-      setAlarm: async (t) => void (storage.alarm = Number(t)),
-      deleteAlarm: async () => void (storage.alarm = null),
-    };
-    return { storage };
-  }
-  const call = async (object, command) => (await object.fetch(new Request("https://otp-record/", { method: "POST", body: JSON.stringify(command) }))).json();
-
-  test("sets an alarm at the expiry; the alarm deletes an expired record and re-arms for a newer one", async () => {
-    const state = fakeState();
-    const object = new OtpRecordObject(state);
-    const version = await call(object, { op: "set", value: "r1", ttlSeconds: 600 });
-    const expiresAt = state.storage.data.get("record").expiresAt;
-    assert.equal(state.storage.alarm, expiresAt);
-    assert.deepEqual(await call(object, { op: "get" }), { value: "r1", version });
-
-    await object.alarm(); // early (a newer write moved the expiry): keeps the record, re-arms
-    assert.equal(state.storage.data.size, 1);
-    assert.equal(state.storage.alarm, expiresAt);
-
-    state.storage.data.get("record").expiresAt = Date.now() - 1;
-    await object.alarm();
-    assert.equal(state.storage.data.size, 0);
-    assert.equal(state.storage.alarm, null);
-  });
-
-  test("a read after the expiry finds nothing even before the alarm runs", async () => {
-    const state = fakeState();
-    const object = new OtpRecordObject(state);
-    await call(object, { op: "set", value: "r1", ttlSeconds: 0 });
-    assert.equal(await call(object, { op: "get" }), null);
-    assert.equal(state.storage.data.size, 0);
-  });
-
-  test("compare-and-swap writes or deletes only at the version read; a bad command is a 400", async () => {
-    const object = new OtpRecordObject(fakeState());
-    const v1 = await call(object, { op: "set", value: "r1", ttlSeconds: 600 });
-    assert.equal(await call(object, { op: "compareAndSwap", version: "stale", value: "r2", ttlSeconds: 600 }), false);
-    assert.equal(await call(object, { op: "compareAndSwap", version: v1, value: "r2", ttlSeconds: 600 }), true);
-    const { value, version: v2 } = await call(object, { op: "get" });
-    assert.equal(value, "r2");
-    assert.notEqual(v2, v1);
-    assert.equal(await call(object, { op: "compareAndSwap", version: v1, value: null }), false);
-    assert.equal(await call(object, { op: "compareAndSwap", version: v2, value: null }), true);
-    assert.equal(await call(object, { op: "get" }), null);
-    const bad = await object.fetch(new Request("https://otp-record/", { method: "POST", body: "nope" }));
-    assert.equal(bad.status, 400);
   });
 });
