@@ -2,8 +2,10 @@
 //! VerifyOtpMessage) as a stateless core. The host supplies time, randomness
 //! comes from the platform, and state lives in the host's key-value store.
 
+pub mod autofill;
 pub mod code;
 pub mod delivery;
+pub mod dlt;
 pub mod error;
 pub mod hash;
 pub mod identity;
