@@ -11,6 +11,7 @@ pub mod hash;
 pub mod identity;
 pub mod json;
 pub mod otp;
+pub mod otp_templates;
 pub mod params;
 pub mod record;
 pub mod sigv4;
