@@ -822,4 +822,36 @@ mod tests {
              (registered: 1107161234567890123)"
         );
     }
+
+    #[test]
+    fn the_messages_page_shows_what_compose_sends() {
+        let page = include_str!("../docs/messages.md");
+        let shows = |text: &str| assert!(page.contains(&format!("```\n{text}\n```")), "{text}");
+        // The page's setting is valid, and composes the messages it shows.
+        let json = page.split("```json\n").nth(1).unwrap().split("```").next().unwrap();
+        let setting = OtpTemplates::from_json(json).unwrap();
+        let shop = setting.for_application("shop");
+        let id = Some("1107161234567890123");
+        shows(&compose(shop, Language::EnUs, "123456", "Acme", 10, id).unwrap().body);
+        shows(&compose(shop, Language::DeDe, "123456", "Acme", 10, None).unwrap().body);
+        shows(&compose(shop, Language::DeDe, "123456", "Acme", 10, id).unwrap_err().message);
+        let refused = problems(
+            r#"{"applications": {"shop": {"templates": {
+                "en-US": "Your {{brand}} code is {{code}}",
+                "fr-FR": "{{otp}} est votre code {{brand}}. Il expire dans {{minutes}} minutes. Ne le communiquez à personne, même pas à un conseiller {{brand}}."
+            }}}}"#,
+        );
+        shows(&refused.join("\n"));
+        for language in Language::WITH_EXTENDED {
+            let message = template::render(language, "123456", "Acme");
+            let row = format!(
+                "| {} | {} | {} | {} |",
+                language.tag(),
+                language.native_name(),
+                message.body,
+                message.encoding.name()
+            );
+            assert!(page.contains(&row), "{row}");
+        }
+    }
 }
