@@ -33,8 +33,7 @@ impl DltTemplate {
             text.split(VARIABLE).map(|part| part.chars().collect()).collect();
         for part in text.split(VARIABLE) {
             if let Some(start) = part.find("{#") {
-                let other =
-                    &part[start..part[start..].find("#}").map_or(part.len(), |e| start + e + 2)];
+                let other = part[start..].split_inclusive("#}").next().unwrap_or_default();
                 return Err(format!(
                     "only {VARIABLE} variables can be checked, got {other:?} in {text:?}"
                 ));
@@ -125,10 +124,11 @@ impl fmt::Display for Mismatch {
                 } else {
                     format!("{expected:?}")
                 };
-                write!(
-                    f,
-                    "at character {position} (after {context:?}) expected {expected}, got {got}"
-                )
+                write!(f, "at character {position}")?;
+                if !context.is_empty() {
+                    write!(f, " (after {context:?})")?;
+                }
+                write!(f, " expected {expected}, got {got}")
             }
             Mismatch::VariableTooLong { variable, position, length, max, value } => write!(
                 f,
@@ -322,7 +322,10 @@ mod tests {
         let e = t
             .check("your OTP for Acme login is 123456. Valid for 15 minutes.", "123456")
             .unwrap_err();
-        assert!(matches!(e, Mismatch::Text { position: 1, .. }), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "at character 1 expected \"Your OTP for \", got \"your OTP for Acme lo…\""
+        );
         // One space more is a different text.
         let e = t
             .check("Your OTP for Acme login is 123456.  Valid for 15 minutes.", "123456")
