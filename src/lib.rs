@@ -4,14 +4,17 @@
 
 #![forbid(unsafe_code)]
 
+pub mod autofill;
 pub mod body;
 pub mod code;
 pub mod delivery;
+pub mod dlt;
 pub mod member;
 pub mod error;
 pub mod hash;
 pub mod identity;
 pub mod otp;
+pub mod otp_templates;
 pub mod params;
 pub mod record;
 pub mod sigv4;
