@@ -193,3 +193,18 @@ test("the hand-written declarations never fall back to any", async () => {
     assert.doesNotMatch(code, /\bany\b/, file);
   }
 });
+
+test("every exception name the package throws exists in the core", async () => {
+  const { readFile, readdir } = await import("node:fs/promises");
+  const pkg = new URL("../../pkg/", import.meta.url);
+  const sources = (await readdir(pkg, { recursive: true })).filter((f) => f.endsWith(".js") && !f.startsWith("wasm"));
+  const names = new Set();
+  for (const file of sources) {
+    const code = await readFile(new URL(file, pkg), "utf8");
+    for (const [, name] of code.matchAll(/new PinpointError\(\s*"([^"]+)"/g)) names.add(name);
+  }
+  assert.ok(names.size >= 5, `found ${[...names]}`);
+  for (const name of names) {
+    assert.doesNotThrow(() => new PinpointError(name, "x"), `${name} is not one of the core's exceptions`);
+  }
+});
