@@ -8,12 +8,18 @@
 //   APPLICATION_IDS  the application ids served, comma-separated; absent or "*" serves any.
 //   SMS_TRANSPORT    how SMS leave: "webhook", "twilio", "aws-sms", or "dev" (kept in
 //                    memory, delivered nowhere); see transports/index.js.
+//   OTP_POLICY       the protection (send limits, guess budgets, single-use signatures)
+//                    as JSON; unset, the defaults are enforced, or off in development.
 //   DEV_MODE         "true" for `npm start` only: the settings above get dev
 //                    defaults, and /_dev/sms and /_dev/clock open. Never in production.
 import { createHandler } from "./http.js";
 import { OtpService } from "./service.js";
 import { DevInbox } from "./transports/dev-inbox.js";
 import { transportFromEnv } from "./transports/index.js";
+
+/** The protection without OTP_POLICY: the defaults when deployed, none (as Pinpoint) in development. */
+const DEPLOYED_POLICY = "{}";
+const DEV_POLICY = '{"mode": "off"}';
 
 /** What `npm start` runs with, unless the environment says otherwise. Public: never for production. */
 export const DEV_DEFAULTS = Object.freeze({
@@ -58,12 +64,15 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
   );
   if (!store) problems.push("No store was given (the runtime adapter must pass one).");
 
+  // Deployments are protected by default; development mode behaves exactly
+  // like Pinpoint unless OTP_POLICY says otherwise.
+  const policy = settings.OTP_POLICY ?? (dev ? DEV_POLICY : DEPLOYED_POLICY);
   let service;
   if (secret !== undefined) {
     try {
-      service = new OtpService({ secret, store, transport, clock, log });
+      service = new OtpService({ secret, store, transport, policy, clock, log });
     } catch (error) {
-      problems.push(`OTP_SECRET: ${error.message}.`);
+      problems.push(error.field === "OTP_POLICY" ? `${error.message}.` : `OTP_SECRET: ${error.message}.`);
     }
   }
   if (problems.length > 0) throw new Error(`edge-otp refuses to start: ${problems.join(" ")}`);

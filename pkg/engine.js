@@ -38,55 +38,80 @@ function fromCore(error) {
 
 export class OtpEngine {
   #secret;
+  #options;
   #engine;
   #generation;
 
-  /** @param {string} secret keys every HMAC: at least 16 bytes, ideally 32 random ones. */
-  constructor(secret) {
+  /**
+   * @param {string} secret keys every HMAC: at least 16 bytes, ideally 32 random ones.
+   * @param {{ policy?: string | object }} [options] `policy`: OTP_POLICY as
+   *   JSON text or an object (`{}` enforces the defaults); absent, none
+   */
+  constructor(secret, options = {}) {
     this.#secret = secret;
+    this.#options = options;
     this.#core();
   }
 
   /** The core engine of the current instance, made again after a trap. */
   #core() {
     if (this.#generation !== generation) {
-      this.#engine = call(() => new core.Engine(this.#secret));
+      this.#engine = call(() => new core.Engine(this.#secret, this.#options));
       this.#generation = generation;
     }
     return this.#engine;
   }
 
-  /** SendOtpMessage: what to store, and the SMS to deliver. */
+  /** SendOtpMessage as Pinpoint does it (no number history): what to store, and the SMS to deliver. */
   send(applicationId, parameters, nowMs = Date.now()) {
     return call(() => this.#core().send(applicationId, parameters, nowMs));
   }
 
-  /** VerifyOtpMessage, checked once: its `storageKey`, and a `step` per compare-and-swap round. */
+  /** SendOtpMessage, checked once: its keys, `admit` for the number's history, `issue` for the code. */
+  sending(applicationId, parameters) {
+    return new Steps(call(() => this.#core().sending(applicationId, parameters)), ["admit", "issue"]);
+  }
+
+  /** VerifyOtpMessage, checked once: its keys, `reserve`/`release` for the number's history, a `step` per round. */
   verification(applicationId, parameters) {
-    return new OtpVerification(call(() => this.#core().verification(applicationId, parameters)));
+    return new Steps(call(() => this.#core().verification(applicationId, parameters)), ["reserve", "release", "step"]);
+  }
+
+  /** Whether a signed request may be used once only. */
+  get singleUseSignatures() {
+    return call(() => this.#core().singleUseSignatures);
+  }
+
+  /** The deployment's protection rules as in force. */
+  get policy() {
+    return call(() => this.#core().policy);
   }
 
   /** Frees the WebAssembly memory held by this engine. */
   free() {
-    this.#engine.free();
+    if (this.#generation === generation) this.#engine.free();
   }
 }
 
-class OtpVerification {
+/** A checked request's keys, and its steps with the core's errors made PinpointErrors. */
+class Steps {
   #inner;
+  #generation = generation;
 
-  constructor(inner) {
+  constructor(inner, steps) {
     this.#inner = inner;
     this.storageKey = inner.storageKey;
+    this.numberKey = inner.numberKey;
+    this.protected = inner.protected;
+    for (const name of steps) {
+      // A stored value absent is null in JS and None in Rust.
+      this[name] = (stored, ms = Date.now()) => call(() => this.#inner[name](stored ?? undefined, ms));
+    }
   }
 
-  /** The answer and the store operation for the record read (null when none). */
-  step(record, nowMs = Date.now()) {
-    return call(() => this.#inner.step(record ?? undefined, nowMs));
-  }
-
+  /** Frees its WebAssembly memory; one made before a trap went with its instance. */
   free() {
-    this.#inner.free();
+    if (this.#generation === generation) this.#inner.free();
   }
 }
 

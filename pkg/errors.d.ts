@@ -9,10 +9,16 @@ export type { PinpointExceptionName };
  */
 export declare class PinpointError extends Error {
   /** @throws {TypeError} for a name that is not one of Pinpoint's exceptions */
-  constructor(name: PinpointExceptionName, message: string, options?: { field?: string; cause?: unknown });
+  constructor(
+    name: PinpointExceptionName,
+    message: string,
+    options?: { field?: string; cause?: unknown; retryAfterSeconds?: number },
+  );
   name: PinpointExceptionName;
   /** The HTTP status Pinpoint answers this exception with. */
   status: number;
   /** The request parameter at fault, when there is one. */
   field?: string;
+  /** When to try again, for a TooManyRequestsException (its Retry-After header). */
+  retryAfterSeconds?: number;
 }

@@ -20,14 +20,16 @@ export class PinpointError extends Error {
    * @param {string} name one of Pinpoint's exception names; any other is a
    *   programming error and throws TypeError
    * @param {string} message
-   * @param {{ field?: string, cause?: unknown }} [options]
+   * @param {{ field?: string, cause?: unknown, retryAfterSeconds?: number }} [options]
+   *   `retryAfterSeconds`: when to try again (a TooManyRequestsException's Retry-After)
    */
-  constructor(name, message, { field, cause } = {}) {
+  constructor(name, message, { field, cause, retryAfterSeconds } = {}) {
     const status = statusOf(name);
     if (status === undefined) throw new TypeError(`${name} is not one of Pinpoint's exceptions.`);
     super(message, cause === undefined ? undefined : { cause });
     this.name = name;
     this.status = status;
     if (field !== undefined) this.field = field;
+    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -160,8 +160,10 @@ export function errorResponse(error, requestId = crypto.randomUUID(), log = () =
   } else if (error.status >= 500) {
     log({ event: "internal-error", requestId, error: error.message, cause: describeCause(error.cause) });
   }
-  const { name, status, message } = error;
-  return json(status, { Message: message, RequestID: requestId }, requestId, { "x-amzn-ErrorType": name });
+  const { name, status, message, retryAfterSeconds } = error;
+  const headers = { "x-amzn-ErrorType": name };
+  if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
+  return json(status, { Message: message, RequestID: requestId }, requestId, headers);
 }
 
 /** A cause's kind and message, never its values: enough to find the bug. */

@@ -4,8 +4,8 @@
 import { OtpEngine } from "./engine.js";
 import { PinpointError } from "./errors.js";
 
-/** Compare-and-swap rounds before a verify gives up under contention. */
-const MAX_VERIFY_ROUNDS = 64;
+/** Compare-and-swap rounds before a request gives up under contention. */
+const MAX_ROUNDS = 64;
 
 export class OtpService {
   #engine;
@@ -19,62 +19,161 @@ export class OtpService {
    * @param {string} options.secret keys every HMAC (16+ bytes; 32 random ones is good)
    * @param {import("./stores/types.js").OtpStore} options.store
    * @param {import("./transports/types.js").SmsTransport} options.transport
+   * @param {string | object} [options.policy] OTP_POLICY (JSON text or an
+   *   object; `{}` enforces the defaults). Absent, there is no protection:
+   *   Pinpoint's behaviour exactly. fromEnv protects deployments by default
    * @param {() => number} [options.clock] milliseconds since the epoch
    * @param {(event: object) => void} [options.log] structured events, never secrets
    */
-  constructor({ secret, store, transport, clock = Date.now, log = () => {} }) {
-    this.#engine = new OtpEngine(secret);
+  constructor({ secret, store, transport, policy, clock = Date.now, log = () => {} }) {
+    this.#engine = new OtpEngine(secret, { policy });
     this.#store = store;
     this.#transport = transport;
     this.#clock = clock;
     this.#log = log;
   }
 
+  /** The engine this service decides with (its policy, its signature rule). */
+  get engine() {
+    return this.#engine;
+  }
+
   /**
    * SendOtpMessage. `parameters` is the request object, or its JSON text
-   * (a string, or the bytes of an HTTP body).
+   * (a string, or the bytes of an HTTP body). Throws TooManyRequestsException
+   * (with `retryAfterSeconds`) when the policy refuses the number a code.
    * Answers Pinpoint's MessageResponse; a failed delivery is reported in it,
    * as Pinpoint does, and its code is removed so it can never be verified.
    */
   async send(applicationId, parameters, { requestId = crypto.randomUUID() } = {}) {
-    const sent = this.#engine.send(applicationId, parameters, this.#clock());
-    const version = await this.#storeCall(() =>
-      this.#store.set(sent.storageKey, sent.record, sent.ttlSeconds),
-    );
-    const delivery = await this.#deliver(sent.sms);
-    if (delivery.DeliveryStatus !== "SUCCESSFUL") {
-      // Only our own record goes: a newer send may have replaced it since.
-      await this.#storeCall(() => this.#store.compareAndSwap(sent.storageKey, version, null));
+    const sending = this.#engine.sending(applicationId, parameters);
+    try {
+      const now = this.#clock();
+      if (sending.protected) {
+        await this.#judge(applicationId, sending.numberKey, (history) => sending.admit(history, now));
+      }
+      const sent = sending.protected
+        ? await this.#replace(sending, now)
+        : sending.issue(null, now);
+      if (!sending.protected) {
+        await this.#storeCall(() => this.#store.set(sent.storageKey, sent.record, sent.ttlSeconds));
+      }
+      const delivery = await this.#deliver(sent.sms);
+      if (delivery.DeliveryStatus !== "SUCCESSFUL") await this.#withdraw(sent);
+      this.#log({ event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus });
+      return {
+        ApplicationId: applicationId,
+        RequestId: requestId,
+        Result: {
+          [sent.sms.to]: { ...delivery, MessageId: sent.sms.messageId },
+        },
+      };
+    } finally {
+      sending.free();
     }
-    this.#log({ event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus });
-    return {
-      ApplicationId: applicationId,
-      RequestId: requestId,
-      Result: {
-        [sent.sms.to]: { ...delivery, MessageId: sent.sms.messageId },
-      },
-    };
   }
 
   /**
    * VerifyOtpMessage: `{ Valid }`. See verifyInStore: on a strongly
-   * consistent store concurrent guesses never use more than AllowedAttempts.
+   * consistent store concurrent guesses never use more than AllowedAttempts,
+   * and with protection on, no more than the number's wrong-guess budget.
    */
   async verify(applicationId, parameters) {
-    const store = {
+    const verification = this.#engine.verification(applicationId, parameters);
+    try {
+      let reservedAt;
+      if (verification.protected) {
+        reservedAt = this.#clock();
+        await this.#judge(applicationId, verification.numberKey, (history) => verification.reserve(history, reservedAt));
+      }
+      const result = await stepInStore(verification, this.#guardedStore(), this.#clock);
+      // Only a wrong code keeps counting against the number.
+      if (reservedAt !== undefined && result.reason !== "Mismatch") await this.#release(verification, reservedAt);
+      this.#log({ event: "verify", applicationId, reason: result.reason });
+      return { Valid: result.valid };
+    } finally {
+      verification.free();
+    }
+  }
+
+  /**
+   * Applies a decision on a number's history with compare-and-swap: logs
+   * what a rule said (refused or only monitored), throws a refusal that is
+   * enforced, and writes the history back otherwise.
+   */
+  async #judge(applicationId, numberKey, decide) {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const current = await this.#storeCall(() => this.#store.get(numberKey));
+      const admission = decide(current?.value);
+      const { refusal, write } = admission;
+      if (refusal) {
+        this.#log({
+          event: "protection", applicationId, number: numberKey, rule: refusal.rule, mode: refusal.mode,
+          limit: refusal.limit, windowSeconds: refusal.windowSeconds, count: refusal.count,
+          retryAfterSeconds: refusal.retryAfterSeconds, refused: !admission.allowed,
+        });
+      }
+      if (!admission.allowed) {
+        throw new PinpointError("TooManyRequestsException", refusal.message, {
+          retryAfterSeconds: refusal.retryAfterSeconds,
+        });
+      }
+      if (!write) return;
+      const written = await this.#storeCall(() =>
+        this.#store.compareAndSwap(numberKey, current?.version ?? null, write.history, write.ttlSeconds),
+      );
+      if (written) return;
+    }
+    throw new PinpointError("TooManyRequestsException", "Too many requests for this number at once; try again.");
+  }
+
+  /** Takes back a reserved guess; a failure only leaves the guess counted. */
+  async #release(verification, reservedAt) {
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const current = await this.#store.get(verification.numberKey);
+        const write = verification.release(current?.value, reservedAt);
+        if (!write) return;
+        if (await this.#store.compareAndSwap(verification.numberKey, current.version, write.history, write.ttlSeconds)) return;
+      }
+    } catch (error) {
+      this.#log({ event: "store-error", during: "release", error: errorKind(error) });
+    }
+  }
+
+  /** Stores a new code in place of the one there now, carrying its wrong guesses. */
+  async #replace(sending, now) {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const current = await this.#storeCall(() => this.#store.get(sending.storageKey));
+      const sent = sending.issue(current?.value, now);
+      const written = await this.#storeCall(() =>
+        this.#store.compareAndSwap(sending.storageKey, current?.version ?? null, sent.record, sent.ttlSeconds),
+      );
+      if (written) return sent;
+    }
+    throw new PinpointError("TooManyRequestsException", "Too many codes sent for this reference at once; try again.");
+  }
+
+  /** Removes a code that was not delivered, if it is still ours: a newer send may have replaced it. */
+  async #withdraw(sent) {
+    const current = await this.#storeCall(() => this.#store.get(sent.storageKey));
+    if (current?.value === sent.record) {
+      await this.#storeCall(() => this.#store.compareAndSwap(sent.storageKey, current.version, null));
+    }
+  }
+
+  #guardedStore() {
+    return {
       get: (key) => this.#storeCall(() => this.#store.get(key)),
       compareAndSwap: (...args) => this.#storeCall(() => this.#store.compareAndSwap(...args)),
     };
-    const result = await verifyInStore(this.#engine, store, applicationId, parameters, this.#clock);
-    this.#log({ event: "verify", applicationId, reason: result.reason });
-    return { Valid: result.valid };
   }
 
   async #deliver(sms) {
     try {
       return await this.#transport.send(sms);
     } catch (error) {
-      this.#log({ event: "transport-error", messageId: sms.messageId, error: String(error?.message ?? error) });
+      this.#log({ event: "transport-error", messageId: sms.messageId, error: errorKind(error) });
       return { DeliveryStatus: "UNKNOWN_FAILURE", StatusCode: 500, StatusMessage: "The SMS transport failed." };
     }
   }
@@ -84,10 +183,16 @@ export class OtpService {
     try {
       return await call();
     } catch (error) {
-      this.#log({ event: "store-error", error: String(error?.message ?? error) });
+      if (error instanceof PinpointError) throw error;
+      this.#log({ event: "store-error", error: errorKind(error) });
       throw new PinpointError("InternalServerErrorException", "The OTP store is unavailable; nothing was sent or changed.");
     }
   }
+}
+
+/** An error's kind and message, for the log. */
+function errorKind(error) {
+  return String(error?.message ?? error);
 }
 
 /**
@@ -97,6 +202,7 @@ export class OtpService {
  * version is unchanged, starting over if it changed. Answers the engine's
  * whole step (reason and attempts left included); throws
  * TooManyRequestsException when the record keeps changing under it.
+ * (No per-number budget: OtpService.verify adds that.)
  *
  * @param {OtpEngine} engine
  * @param {Pick<import("./stores/types.js").OtpStore, "get" | "compareAndSwap">} store
@@ -105,23 +211,27 @@ export class OtpService {
 export async function verifyInStore(engine, store, applicationId, parameters, clock = Date.now) {
   const verification = engine.verification(applicationId, parameters);
   try {
-    const key = verification.storageKey;
-    for (let round = 0; round < MAX_VERIFY_ROUNDS; round++) {
-      const current = await store.get(key);
-      const step = verification.step(current?.value, clock());
-      const { action } = step;
-      const done =
-        action.kind === "keep" ||
-        (await store.compareAndSwap(
-          key,
-          current.version,
-          action.kind === "write" ? action.record : null,
-          action.kind === "write" ? action.ttlSeconds : undefined,
-        ));
-      if (done) return step;
-    }
+    return await stepInStore(verification, store, clock);
   } finally {
     verification.free();
+  }
+}
+
+async function stepInStore(verification, store, clock) {
+  const key = verification.storageKey;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const current = await store.get(key);
+    const step = verification.step(current?.value, clock());
+    const { action } = step;
+    const done =
+      action.kind === "keep" ||
+      (await store.compareAndSwap(
+        key,
+        current.version,
+        action.kind === "write" ? action.record : null,
+        action.kind === "write" ? action.ttlSeconds : undefined,
+      ));
+    if (done) return step;
   }
   throw new PinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
 }

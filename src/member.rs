@@ -15,6 +15,9 @@ pub enum Input<'a> {
     Bool(bool),
     Array,
     Object,
+    /// A string JSON's grammar allows but that is no text: a lone surrogate
+    /// escape (`"\ud800"`). Why, in serde_json's words.
+    Invalid(String),
 }
 
 /// A member type a request can be read into.
@@ -27,9 +30,10 @@ impl Member for Box<RawValue> {
     fn input(&self) -> Input<'_> {
         let text = self.get();
         match text.as_bytes()[0] {
-            b'"' => Input::String(
-                serde_json::from_str::<Cow<str>>(text).expect("serde_json validated the string"),
-            ),
+            b'"' => match serde_json::from_str::<Cow<str>>(text) {
+                Ok(s) => Input::String(s),
+                Err(e) => Input::Invalid(e.to_string()),
+            },
             b't' => Input::Bool(true),
             b'f' => Input::Bool(false),
             b'[' => Input::Array,
@@ -76,6 +80,7 @@ impl Input<'_> {
             Input::Bool(b) => b.to_string(),
             Input::Array => "an array".to_owned(),
             Input::Object => "an object".to_owned(),
+            Input::Invalid(_) => "a string that is not valid text".to_owned(),
         }
     }
 }
@@ -102,6 +107,7 @@ mod tests {
         assert_eq!(raw("false"), "false");
         assert_eq!(raw("[1]"), "an array");
         assert_eq!(raw("{}"), "an object");
+        assert_eq!(raw(r#""\ud800""#), "a string that is not valid text");
     }
 
     #[test]

@@ -61,9 +61,13 @@ pub struct SendResult {
     pub record: String,
     pub ttl_seconds: u32,
     pub expires_at_ms: u64,
+    /// Guesses the new code allows: AllowedAttempts, less the wrong guesses
+    /// carried over from the code it replaces when protection is on.
+    pub attempts_left: u32,
     pub sms: Sms,
 }
 
+/// SendOtpMessage as Pinpoint does it: a fresh code with every attempt.
 pub fn send(
     secret: &Secret,
     application_id: &str,
@@ -71,7 +75,29 @@ pub fn send(
     now_ms: u64,
     entropy: &mut Entropy,
 ) -> Result<SendResult, Error> {
+    send_replacing(secret, application_id, params, None, false, now_ms, entropy)
+}
+
+/// SendOtpMessage replacing `prior`, the record stored under the same key
+/// (if any). With `carry_guesses` (protection on), the wrong guesses made
+/// against a code still valid count against the new one, so resending
+/// can't buy more guesses; with none left, the new code is dead until the
+/// last code's validity has passed.
+pub fn send_replacing(
+    secret: &Secret,
+    application_id: &str,
+    params: &SendOtpParameters,
+    prior: Option<&str>,
+    carry_guesses: bool,
+    now_ms: u64,
+    entropy: &mut Entropy,
+) -> Result<SendResult, Error> {
     check_application_id(application_id)?;
+    // An unreadable prior record is replaced like any other.
+    let wrong_guesses = match prior.map(Record::decode) {
+        Some(Ok(prior)) if carry_guesses && now_ms < prior.expires_at_ms => prior.wrong_guesses,
+        _ => 0,
+    };
     let code = entropy.code(params.code_length)?;
     #[cfg(feature = "test-trap")]
     if params.brand_name == "edge-otp:trap" {
@@ -81,11 +107,13 @@ pub fn send(
     let (reference_id, destination) = (&params.reference_id, &params.destination_identity);
     let ttl_seconds = params.validity_period * 60;
     let expires_at_ms = now_ms + u64::from(ttl_seconds) * 1000;
+    let attempts_left = params.allowed_attempts.saturating_sub(wrong_guesses);
     let record = Record {
         code_hash: secret.code_hash(application_id, reference_id, destination, &code),
         created_at_ms: now_ms,
         expires_at_ms,
-        attempts_left: params.allowed_attempts,
+        attempts_left,
+        wrong_guesses,
     };
     let message = template::render(params.language, &code, &params.brand_name);
     Ok(SendResult {
@@ -93,6 +121,7 @@ pub fn send(
         record: record.encode(),
         ttl_seconds,
         expires_at_ms,
+        attempts_left,
         sms: Sms {
             message_id,
             to: destination.clone(),
@@ -249,7 +278,8 @@ fn step(
     // ones, keep failing as AttemptsExhausted instead of NotFound.
     let attempts_left = record.attempts_left - 1;
     let ttl_seconds = (record.expires_at_ms - now_ms).div_ceil(1000) as u32;
-    let record = Record { attempts_left, ..record }.encode();
+    let wrong_guesses = record.wrong_guesses.saturating_add(1);
+    let record = Record { attempts_left, wrong_guesses, ..record }.encode();
     Ok(answer(VerifyReason::Mismatch, VerifyAction::Write { record, ttl_seconds }, attempts_left))
 }
 
@@ -427,6 +457,37 @@ mod tests {
             let v = check(Some(&s.record), &code_of(&s), now);
             assert_eq!((v.valid, v.reason, &v.action), (false, VerifyReason::Expired, &VerifyAction::Delete));
         }
+    }
+
+    #[test]
+    fn with_protection_a_resend_keeps_the_wrong_guesses_made() {
+        let p = params(r#", "AllowedAttempts": 3"#);
+        let first = sent("");
+        let wrong = if code_of(&first) == "000000" { "000001" } else { "000000" };
+        let mut stored = Some(first.record.clone());
+        for _ in 0..2 {
+            let v = check(stored.as_deref(), wrong, NOW);
+            stored = apply(stored, &v);
+        }
+        let resend = |prior: Option<&str>, carry, now| {
+            send_replacing(&secret(), APP, &p, prior, carry, now, &mut Entropy::new()).unwrap()
+        };
+        // Pinpoint's way: a fresh set of guesses.
+        assert_eq!(resend(stored.as_deref(), false, NOW).attempts_left, 3);
+        // Protected: 3 allowed less the 2 made.
+        let second = resend(stored.as_deref(), true, NOW + 1000);
+        assert_eq!(second.attempts_left, 1);
+        assert_eq!(Record::decode(&second.record).unwrap().wrong_guesses, 2);
+        let v = check(Some(&second.record), wrong, NOW + 2000);
+        assert_eq!((v.reason, v.attempts_left), (VerifyReason::Mismatch, 0));
+        let v = check(apply(Some(second.record.clone()), &v).as_deref(), &code_of(&second), NOW + 3000);
+        assert_eq!(v.reason, VerifyReason::AttemptsExhausted, "the right code is dead too");
+        // Once the last code has expired, the count starts over.
+        let later = resend(stored.as_deref(), true, first.expires_at_ms);
+        assert_eq!(later.attempts_left, 3);
+        // A resend with no guesses left sends a dead code.
+        let spent = Record { attempts_left: 0, wrong_guesses: 3, ..Record::decode(&first.record).unwrap() };
+        assert_eq!(resend(Some(&spent.encode()), true, NOW).attempts_left, 0);
     }
 
     #[test]

@@ -249,6 +249,9 @@ fn string(member: Given<'_>, field: &'static str) -> Result<Option<String>, Erro
     match member {
         None => Ok(None),
         Some(Input::String(s)) => Ok(Some(s.into_owned())),
+        Some(Input::Invalid(why)) => {
+            Err(Error::bad_field(field, format!("{field} is not valid text: {why}")))
+        }
         Some(other) => Err(Error::bad_field(
             field,
             format!("{field} must be a string, got {}", other.describe()),
@@ -390,6 +393,9 @@ fn otp(member: Given<'_>) -> Result<String, Error> {
     let otp = match member {
         None => return Err(missing(field)),
         Some(Input::String(s)) => s,
+        Some(Input::Invalid(why)) => {
+            return Err(Error::bad_field(field, format!("Otp is not valid text: {why}")))
+        }
         Some(other) => {
             let kind = match other {
                 Input::Number(_) => "a number",
@@ -602,6 +608,23 @@ mod tests {
             let e = send_error(&format!("\"{field}\": 5"));
             assert_eq!(e.message, format!("{field} must be a string, got 5"));
         }
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_refused_not_a_crash() {
+        assert_rejects(
+            r#""BrandName": "Acme\ud800""#,
+            "BrandName",
+            "BrandName is not valid text: unexpected end of hex escape at line 1 column 12",
+        );
+        let e = VerifyOtpParameters::from_json(
+            br#"{"ReferenceId": "r", "DestinationIdentity": "+12065550007", "Otp": "\udc00"}"#,
+        )
+        .unwrap_err();
+        assert_eq!((e.field, e.message.starts_with("Otp is not valid text: ")), (Some("Otp"), true));
+        assert!(!e.message.contains("dc00"), "the guess is not echoed");
+        // In a member nobody reads, it is ignored like the member.
+        assert!(send(r#""Unknown": "\udc00""#).is_ok());
     }
 
     #[test]

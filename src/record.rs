@@ -5,16 +5,23 @@
 //! HMAC of those and the code, both under a secret only the host knows. The
 //! record is a short dotted string that any key-value store can hold:
 //!
-//! `1.<created at ms>.<expires at ms>.<attempts left>.<code HMAC, base64url>`
+//! `2.<created at ms>.<expires at ms>.<attempts left>.<wrong guesses>.<code HMAC, base64url>`
+//!
+//! Wrong guesses count across the codes sent for one (application,
+//! ReferenceId, DestinationIdentity) while protection is on, so a resend
+//! can't buy a fresh set of guesses. Format 1 records (without the count)
+//! still read, as having none.
 
 use crate::error::{Error, Exception};
 use crate::hash::{base64url, HmacKey};
 
 /// The record format written now; the first field of every record.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Storage keys start with this, so they are easy to tell apart in a shared store.
 pub const KEY_PREFIX: &str = "otp_";
+/// Number histories' keys start with this.
+pub const NUMBER_KEY_PREFIX: &str = "num_";
 
 /// Shortest secret accepted: HMAC keys below 128 bits invite brute force.
 pub const MIN_SECRET_BYTES: usize = 16;
@@ -61,6 +68,13 @@ impl Secret {
         base64url(&mac)
     }
 
+    /// The storage key of a number's history (send and wrong-guess times)
+    /// within an application: telling nothing of the number.
+    pub fn number_key(&self, application_id: &str, destination: &str) -> String {
+        let mac = self.mac(b"edge-otp number key v1", [application_id, destination]);
+        format!("{NUMBER_KEY_PREFIX}{}", base64url(&mac))
+    }
+
     /// An HMAC with a purpose label, then each field prefixed by its length,
     /// so that no two different field lists hash the same bytes.
     fn mac<const N: usize>(&self, purpose: &[u8], fields: [&str; N]) -> [u8; 32] {
@@ -83,13 +97,20 @@ pub struct Record {
     pub created_at_ms: u64,
     pub expires_at_ms: u64,
     pub attempts_left: u32,
+    /// Wrong guesses against this code and, with protection on, the codes
+    /// it replaced.
+    pub wrong_guesses: u32,
 }
 
 impl Record {
     pub fn encode(&self) -> String {
         format!(
-            "{FORMAT_VERSION}.{}.{}.{}.{}",
-            self.created_at_ms, self.expires_at_ms, self.attempts_left, self.code_hash
+            "{FORMAT_VERSION}.{}.{}.{}.{}.{}",
+            self.created_at_ms,
+            self.expires_at_ms,
+            self.attempts_left,
+            self.wrong_guesses,
+            self.code_hash
         )
     }
 
@@ -109,19 +130,31 @@ impl Record {
                 Err(unreadable())
             }
         };
-        if number(next()?)? != FORMAT_VERSION as u64 {
+        let version = number(next()?)?;
+        if version != 1 && version != FORMAT_VERSION as u64 {
             return Err(unreadable());
         }
         let created_at_ms = number(next()?)?;
         let expires_at_ms = number(next()?)?;
         let attempts_left = u32::try_from(number(next()?)?).map_err(|_| unreadable())?;
+        let wrong_guesses = if version == 1 {
+            0
+        } else {
+            u32::try_from(number(next()?)?).map_err(|_| unreadable())?
+        };
         let code_hash = next()?;
         let is_hash = code_hash.len() == 43
             && code_hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !is_hash || fields.next().is_some() {
             return Err(unreadable());
         }
-        Ok(Record { code_hash: code_hash.to_owned(), created_at_ms, expires_at_ms, attempts_left })
+        Ok(Record {
+            code_hash: code_hash.to_owned(),
+            created_at_ms,
+            expires_at_ms,
+            attempts_left,
+            wrong_guesses,
+        })
     }
 }
 
@@ -168,6 +201,17 @@ mod tests {
     }
 
     #[test]
+    fn number_keys_are_per_application_and_tell_nothing_of_the_number() {
+        let s = secret();
+        let key = s.number_key("app", "+12065550007");
+        assert!(key.starts_with("num_") && key.len() == 47);
+        assert!(!key.contains("2065550007"));
+        assert_ne!(key, s.number_key("app2", "+12065550007"));
+        assert_ne!(key, s.number_key("app", "+12065550008"));
+        assert_ne!(&key[4..], &s.storage_key("app", "", "+12065550007")[4..]);
+    }
+
+    #[test]
     fn code_hashes_depend_on_every_field_and_differ_from_keys() {
         let s = secret();
         let h = s.code_hash("app", "ref", "+12065550007", "123456");
@@ -206,10 +250,14 @@ mod tests {
             created_at_ms: 1_764_115_200_000,
             expires_at_ms: 1_764_116_100_000,
             attempts_left: 3,
+            wrong_guesses: 2,
         };
         let stored = record.encode();
-        assert!(stored.starts_with("1.1764115200000.1764116100000.3."));
+        assert!(stored.starts_with("2.1764115200000.1764116100000.3.2."));
         assert_eq!(Record::decode(&stored).unwrap(), record);
+        // A format 1 record, written before wrong guesses were counted.
+        let v1 = format!("1.1764115200000.1764116100000.3.{}", record.code_hash);
+        assert_eq!(Record::decode(&v1).unwrap(), Record { wrong_guesses: 0, ..record });
     }
 
     #[test]
@@ -219,6 +267,8 @@ mod tests {
             String::new(),
             "garbage".into(),
             format!("2.1.2.3.{hash}"),
+            format!("3.1.2.3.0.{hash}"),
+            format!("2.1.2.3.x.{hash}"),
             format!("1.1.2.3.{hash}.extra"),
             format!("1.1.2.{hash}"),
             format!("1.x.2.3.{hash}"),

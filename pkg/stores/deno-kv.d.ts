@@ -26,6 +26,6 @@ export declare class DenoKvStore implements OtpStore {
   constructor(kv: DenoKvLike, options?: { prefix?: unknown[] });
   get(key: string): Promise<Versioned | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<string>;
-  compareAndSwap(key: string, version: string, value: string, ttlSeconds: number): Promise<boolean>;
+  compareAndSwap(key: string, version: string | null, value: string, ttlSeconds: number): Promise<boolean>;
   compareAndSwap(key: string, version: string, value: null): Promise<boolean>;
 }

@@ -35,6 +35,7 @@ export class DenoKvStore {
   async compareAndSwap(key, version, value, ttlSeconds) {
     if (value !== null) requireTtlSeconds("DenoKvStore.compareAndSwap", ttlSeconds);
     const kvKey = this.#key(key);
+    // A null versionstamp checks that nothing is stored.
     const operation = this.#kv.atomic().check({ key: kvKey, versionstamp: version });
     if (value === null) operation.delete(kvKey);
     else operation.set(kvKey, value, { expireIn: expireIn(ttlSeconds) });

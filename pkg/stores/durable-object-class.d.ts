@@ -10,6 +10,6 @@ import type { Versioned } from "./types.js";
 export declare class OtpRecordObject extends DurableObject {
   get(): Promise<Versioned | null>;
   set(value: string, ttlSeconds: number): Promise<string>;
-  compareAndSwap(version: string, value: string | null, ttlSeconds?: number): Promise<boolean>;
+  compareAndSwap(version: string | null, value: string | null, ttlSeconds?: number): Promise<boolean>;
   alarm(): Promise<void>;
 }

@@ -26,7 +26,8 @@ export class OtpRecordObject extends DurableObject {
 
   async compareAndSwap(version, value, ttlSeconds) {
     const record = await this.ctx.storage.get(RECORD);
-    if (record?.version !== version) return false;
+    // A null version: only if nothing is stored.
+    if ((record?.version ?? null) !== version) return false;
     if (value === null) await this.#clear();
     else await this.#write(value, ttlSeconds);
     return true;

@@ -4,7 +4,7 @@ import type { OtpStore, Versioned } from "./types.js";
 export interface OtpRecordStubLike {
   get(): Promise<Versioned | null>;
   set(value: string, ttlSeconds: number): Promise<string>;
-  compareAndSwap(version: string, value: string | null, ttlSeconds?: number): Promise<boolean>;
+  compareAndSwap(version: string | null, value: string | null, ttlSeconds?: number): Promise<boolean>;
 }
 
 /** A Durable Object namespace binding (Cloudflare's DurableObjectNamespace<OtpRecordObject> fits). */
@@ -24,6 +24,6 @@ export declare class DurableObjectStore<Id = unknown> implements OtpStore {
   constructor(namespace: DurableObjectNamespaceLike<Id>);
   get(key: string): Promise<Versioned | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<string>;
-  compareAndSwap(key: string, version: string, value: string, ttlSeconds: number): Promise<boolean>;
+  compareAndSwap(key: string, version: string | null, value: string, ttlSeconds: number): Promise<boolean>;
   compareAndSwap(key: string, version: string, value: null): Promise<boolean>;
 }

@@ -10,7 +10,7 @@ export declare class MemoryStore implements OtpStore {
   constructor(options?: { clock?: () => number });
   get(key: string): Promise<Versioned | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<string>;
-  compareAndSwap(key: string, version: string, value: string, ttlSeconds: number): Promise<boolean>;
+  compareAndSwap(key: string, version: string | null, value: string, ttlSeconds: number): Promise<boolean>;
   compareAndSwap(key: string, version: string, value: null): Promise<boolean>;
   /** Entries held, including old ones not swept yet. */
   readonly size: number;

@@ -25,7 +25,8 @@ export class MemoryStore {
 
   async compareAndSwap(key, version, value, ttlSeconds) {
     if (value !== null) requireTtlSeconds("MemoryStore.compareAndSwap", ttlSeconds);
-    if (this.#entries.get(key)?.version !== version) return false;
+    // A null version: only if nothing is stored.
+    if ((this.#entries.get(key)?.version ?? null) !== version) return false;
     if (value === null) this.#entries.delete(key);
     else this.#write(key, value, ttlSeconds);
     return true;

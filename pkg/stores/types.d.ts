@@ -22,8 +22,11 @@ export interface OtpStore {
   get(key: string): Promise<Versioned | null>;
   /** Writes unconditionally (a new send replaces the old code); answers the new version. */
   set(key: string, value: string, ttlSeconds: number): Promise<string>;
-  /** Writes `value` only if the key still holds `version`; answers whether it did. */
-  compareAndSwap(key: string, version: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Writes `value` only if the key still holds `version` (null: only if
+   * nothing is stored, atomically); answers whether it did.
+   */
+  compareAndSwap(key: string, version: string | null, value: string, ttlSeconds: number): Promise<boolean>;
   /** Deletes only if the key still holds `version`; answers whether it did. */
   compareAndSwap(key: string, version: string, value: null): Promise<boolean>;
 }

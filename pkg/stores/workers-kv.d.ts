@@ -22,6 +22,6 @@ export declare class WorkersKvStore implements OtpStore {
   constructor(kv: KvNamespaceLike);
   get(key: string): Promise<Versioned | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<string>;
-  compareAndSwap(key: string, version: string, value: string, ttlSeconds: number): Promise<boolean>;
+  compareAndSwap(key: string, version: string | null, value: string, ttlSeconds: number): Promise<boolean>;
   compareAndSwap(key: string, version: string, value: null): Promise<boolean>;
 }

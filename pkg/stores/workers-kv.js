@@ -36,7 +36,8 @@ export class WorkersKvStore {
   async compareAndSwap(key, version, value, ttlSeconds) {
     if (value !== null) requireTtlSeconds("WorkersKvStore.compareAndSwap", ttlSeconds);
     const { value: current, metadata } = await this.#kv.getWithMetadata(key, "text");
-    if (current === null || metadata.version !== version) return false;
+    // A null version: only if nothing is stored.
+    if ((current === null ? null : metadata?.version) !== version) return false;
     if (value === null) await this.#kv.delete(key);
     else await this.#write(key, value, ttlSeconds);
     return true;

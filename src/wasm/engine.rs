@@ -1,46 +1,87 @@
-//! `Engine`: SendOtpMessage and VerifyOtpMessage under one secret, and the
-//! `Verification` a verify steps through.
+//! `Engine`: SendOtpMessage and VerifyOtpMessage under one secret and one
+//! protection policy, and the `Sending` and `Verification` a host steps
+//! through with its store.
 
 use super::error::to_js_error;
 use super::{now, request, to_js, JsResult};
 use crate::code::Entropy;
+use crate::error::Error;
+use crate::limits::{self, Decision, History, Refusal};
 use crate::otp;
+use crate::params::SendOtpParameters;
+use crate::policy::{Mode, Policy, Rules};
 use crate::record::Secret;
+use serde::Serialize;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+
+/// What every object an engine hands out shares.
+struct Shared {
+    secret: Secret,
+    policy: Policy,
+    /// Seeded from Web Crypto on the first send, never while loading.
+    entropy: RefCell<Entropy>,
+}
 
 /// SendOtpMessage and VerifyOtpMessage under one secret. Holds no OTP state:
 /// records go to and come from the host's store.
 #[wasm_bindgen]
 pub struct Engine {
-    secret: Rc<Secret>,
-    /// Seeded from Web Crypto on the first send, never while loading.
-    entropy: Entropy,
+    shared: Rc<Shared>,
 }
 
 #[wasm_bindgen]
 impl Engine {
+    /// `options.policy`: `OTP_POLICY` as JSON text or an object; absent, no
+    /// protection (Pinpoint's behaviour: the host asks for protection, as
+    /// the service's configuration does by default).
     #[wasm_bindgen(constructor)]
-    pub fn new(secret: &str) -> JsResult<Engine> {
+    pub fn new(
+        secret: &str,
+        #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
+    ) -> JsResult<Engine> {
         let secret = Secret::new(secret.as_bytes()).map_err(to_js_error)?;
-        Ok(Engine { secret: Rc::new(secret), entropy: Entropy::new() })
+        let policy = policy_option(&options).map_err(to_js_error)?;
+        let shared = Shared { secret, policy, entropy: RefCell::new(Entropy::new()) };
+        Ok(Engine { shared: Rc::new(shared) })
     }
 
     /// Checks the parameters (an object, or JSON text as a string or bytes),
-    /// draws a code, and says what to store and what to send.
+    /// draws a code, and says what to store and what to send: Pinpoint's
+    /// send, for hosts that don't keep a number's history.
     #[wasm_bindgen(unchecked_return_type = "SendResult")]
     pub fn send(
-        &mut self,
+        &self,
         #[wasm_bindgen(js_name = applicationId)] application_id: &str,
         #[wasm_bindgen(unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array")]
         parameters: JsValue,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
-        let now_ms = now(now_ms)?;
-        let p = request::send_parameters(&parameters).map_err(to_js_error)?;
-        let sent = otp::send(&self.secret, application_id, &p, now_ms, &mut self.entropy)
-            .map_err(to_js_error)?;
-        to_js(&sent)
+        let sending = self.sending(application_id, parameters)?;
+        sending.issue(None, now_ms)
+    }
+
+    /// A SendOtpMessage checked once: its keys, whether the number may be
+    /// sent a code now, and the code.
+    pub fn sending(
+        &self,
+        #[wasm_bindgen(js_name = applicationId)] application_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array")]
+        parameters: JsValue,
+    ) -> JsResult<Sending> {
+        let params = request::send_parameters(&parameters).map_err(to_js_error)?;
+        otp::check_application_id(application_id).map_err(to_js_error)?;
+        let secret = &self.shared.secret;
+        let destination = &params.destination_identity;
+        Ok(Sending {
+            storage_key: secret.storage_key(application_id, &params.reference_id, destination),
+            number_key: secret.number_key(application_id, destination),
+            rules: self.shared.policy.rules(application_id).clone(),
+            application_id: application_id.to_owned(),
+            params,
+            shared: Rc::clone(&self.shared),
+        })
     }
 
     /// Checks a VerifyOtpMessage's parameters once and finds its record's
@@ -52,15 +93,154 @@ impl Engine {
         parameters: JsValue,
     ) -> JsResult<Verification> {
         let p = request::verify_parameters(&parameters).map_err(to_js_error)?;
-        let inner = otp::Verification::new(&self.secret, application_id, p).map_err(to_js_error)?;
-        Ok(Verification { secret: Rc::clone(&self.secret), inner })
+        let secret = &self.shared.secret;
+        let number_key = secret.number_key(application_id, &p.destination_identity);
+        let inner = otp::Verification::new(secret, application_id, p).map_err(to_js_error)?;
+        Ok(Verification {
+            rules: self.shared.policy.rules(application_id).clone(),
+            number_key,
+            inner,
+            shared: Rc::clone(&self.shared),
+        })
+    }
+
+    /// Whether signed requests may be used once only (the deployment's policy).
+    #[wasm_bindgen(getter, js_name = singleUseSignatures)]
+    pub fn single_use_signatures(&self) -> bool {
+        let rules = self.shared.policy.deployment();
+        rules.mode != Mode::Off && rules.single_use_signatures
+    }
+
+    /// The deployment's policy as it is in force, for the start banner.
+    #[wasm_bindgen(getter, unchecked_return_type = "Rules")]
+    pub fn policy(&self) -> JsResult<JsValue> {
+        to_js(self.shared.policy.deployment())
+    }
+}
+
+fn policy_option(options: &JsValue) -> Result<Policy, Error> {
+    let policy = if options.is_object() {
+        js_sys::Reflect::get(options, &JsValue::from_str("policy")).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    if policy.is_undefined() || policy.is_null() {
+        Ok(Policy::new(Rules::off()))
+    } else if let Some(text) = policy.as_string() {
+        Policy::from_json(&text)
+    } else {
+        Policy::read(serde_wasm_bindgen::Deserializer::from(policy))
+    }
+}
+
+/// A decision on a number's history, as the host applies it: go ahead or
+/// not, what a rule said (also when only monitored), and what to write back
+/// under the number's key (compare-and-swap; start over if it lost).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Admission {
+    allowed: bool,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refusal: Option<Refusal>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    write: Option<HistoryWrite>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct HistoryWrite {
+    history: String,
+    ttl_seconds: u32,
+}
+
+fn admission(rules: &Rules, decision: Decision) -> Admission {
+    let write = decision
+        .history
+        .as_ref()
+        .map(|h| HistoryWrite { history: h.encode(), ttl_seconds: rules.history_seconds() });
+    Admission { allowed: decision.allowed(), refusal: decision.refusal, write }
+}
+
+/// One SendOtpMessage, checked.
+#[wasm_bindgen]
+pub struct Sending {
+    shared: Rc<Shared>,
+    rules: Rules,
+    application_id: String,
+    params: SendOtpParameters,
+    storage_key: String,
+    number_key: String,
+}
+
+#[wasm_bindgen]
+impl Sending {
+    /// Where the code's record is stored.
+    #[wasm_bindgen(getter, js_name = storageKey)]
+    pub fn storage_key(&self) -> String {
+        self.storage_key.clone()
+    }
+
+    /// Where the number's history is stored.
+    #[wasm_bindgen(getter, js_name = numberKey)]
+    pub fn number_key(&self) -> String {
+        self.number_key.clone()
+    }
+
+    /// Whether the policy judges this send at all (false: mode `off`, and
+    /// the number's history need not be read).
+    #[wasm_bindgen(getter)]
+    pub fn protected(&self) -> bool {
+        self.rules.mode != Mode::Off
+    }
+
+    /// May the number be sent a code now? `history` is what the store holds
+    /// under `numberKey` (null when nothing).
+    #[wasm_bindgen(unchecked_return_type = "Admission")]
+    pub fn admit(
+        &self,
+        history: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        let history = History::decode(history.as_deref()).map_err(to_js_error)?;
+        to_js(&admission(&self.rules, limits::admit_send(&self.rules, &history, now_ms)))
+    }
+
+    /// The code: what to store under `storageKey` in place of `prior` (the
+    /// record there now, or null) and the SMS to deliver.
+    #[wasm_bindgen(unchecked_return_type = "SendResult")]
+    pub fn issue(
+        &self,
+        prior: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        let carry = self.rules.mode == Mode::Enforce;
+        let mut entropy = self.shared.entropy.borrow_mut();
+        let sent = otp::send_replacing(
+            &self.shared.secret,
+            &self.application_id,
+            &self.params,
+            prior.as_deref(),
+            carry,
+            now_ms,
+            &mut entropy,
+        )
+        .map_err(to_js_error)?;
+        to_js(&sent)
     }
 }
 
 /// One VerifyOtpMessage, checked: its storage key, and a step per round.
 #[wasm_bindgen]
 pub struct Verification {
-    secret: Rc<Secret>,
+    shared: Rc<Shared>,
+    rules: Rules,
+    number_key: String,
     inner: otp::Verification,
 }
 
@@ -72,6 +252,49 @@ impl Verification {
         self.inner.storage_key().to_owned()
     }
 
+    /// Where the number's history is stored.
+    #[wasm_bindgen(getter, js_name = numberKey)]
+    pub fn number_key(&self) -> String {
+        self.number_key.clone()
+    }
+
+    /// Whether the policy judges this verify at all.
+    #[wasm_bindgen(getter)]
+    pub fn protected(&self) -> bool {
+        self.rules.mode != Mode::Off
+    }
+
+    /// May a code be tried against the number now? An allowed try is
+    /// counted as a wrong guess at `nowMs` until [`Self::release`] takes it
+    /// back (a right code, or none compared).
+    #[wasm_bindgen(unchecked_return_type = "Admission")]
+    pub fn reserve(
+        &self,
+        history: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        let history = History::decode(history.as_deref()).map_err(to_js_error)?;
+        to_js(&admission(&self.rules, limits::reserve_guess(&self.rules, &history, now_ms)))
+    }
+
+    /// Takes back the guess reserved at `reservedAtMs`: the history to write
+    /// (compare-and-swap), or null when there is nothing to take back.
+    #[wasm_bindgen(unchecked_return_type = "HistoryWrite | null")]
+    pub fn release(
+        &self,
+        history: Option<String>,
+        #[wasm_bindgen(js_name = reservedAtMs)] reserved_at_ms: f64,
+    ) -> JsResult<JsValue> {
+        let reserved_at_ms = now(reserved_at_ms)?;
+        let history = History::decode(history.as_deref()).map_err(to_js_error)?;
+        let write = limits::release_guess(&history, reserved_at_ms).map(|h| HistoryWrite {
+            history: h.encode(),
+            ttl_seconds: self.rules.history_seconds(),
+        });
+        to_js(&write)
+    }
+
     /// The answer and the store operation for the record read under the
     /// storage key (null when there was none).
     #[wasm_bindgen(unchecked_return_type = "VerifyStep")]
@@ -81,15 +304,29 @@ impl Verification {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
         let now_ms = now(now_ms)?;
-        let step = self.inner.step(&self.secret, record.as_deref(), now_ms).map_err(to_js_error)?;
+        let step =
+            self.inner.step(&self.shared.secret, record.as_deref(), now_ms).map_err(to_js_error)?;
         to_js(&step)
     }
 }
 
 #[wasm_bindgen(typescript_custom_section)]
-const REQUEST_PARAMETERS: &str = r#"
+const TYPES: &str = r#"
 /** SendOTPMessageRequestParameters, as Pinpoint's API takes them. */
 export type SendOtpMessageRequestParameters = SendOtpMessageRequest<never>;
 /** VerifyOTPMessageRequestParameters, as Pinpoint's API takes them. */
 export type VerifyOtpMessageRequestParameters = VerifyOtpMessageRequest<never>;
+/** The engine's settings. `policy`: OTP_POLICY as JSON text or an object (`{}` is the defaults); absent, no protection. */
+export interface EngineOptions {
+  policy?: string | PolicySetting;
+}
+/** OTP_POLICY: each member optional (the defaults fill in). */
+export interface PolicySetting {
+  mode?: Mode;
+  sendCooldownSeconds?: number;
+  sendsPerNumber?: Window[];
+  wrongGuessesPerNumber?: Window;
+  singleUseSignatures?: boolean;
+  applications?: Record<string, Omit<PolicySetting, "applications" | "singleUseSignatures">>;
+}
 "#;

@@ -1,0 +1,286 @@
+//! `OTP_POLICY`: the protection a deployment enforces, monitors or turns
+//! off, checked whole when the service starts.
+//!
+//! ```json
+//! {
+//!   "mode": "enforce",
+//!   "sendCooldownSeconds": 30,
+//!   "sendsPerNumber": [{"limit": 5, "windowSeconds": 600}, {"limit": 20, "windowSeconds": 86400}],
+//!   "wrongGuessesPerNumber": {"limit": 10, "windowSeconds": 3600},
+//!   "singleUseSignatures": true,
+//!   "applications": {"<application id>": {"sendCooldownSeconds": 60}}
+//! }
+//! ```
+//!
+//! Every member is optional: what is left out takes the default above
+//! (Twilio Verify allows 5 sends per 10 minutes; NIST SP 800-63B §5.2.2 caps
+//! consecutive failed attempts at 100 per account, and 10 an hour is far
+//! below it while leaving room for typos).
+
+use crate::error::Error;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The setting's name, which starts every problem's path.
+pub const SETTING: &str = "OTP_POLICY";
+
+/// What a rule does when it would refuse.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum Mode {
+    /// Refuse.
+    #[default]
+    Enforce,
+    /// Decide and log what would have been refused; refuse nothing.
+    Monitor,
+    /// Decide nothing: Pinpoint's behaviour exactly.
+    Off,
+}
+
+/// At most `limit` events in any `window_seconds`, sliding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Window {
+    pub limit: u32,
+    pub window_seconds: u32,
+}
+
+/// The rules that apply to one application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Rules {
+    pub mode: Mode,
+    pub send_cooldown_seconds: u32,
+    pub sends_per_number: Vec<Window>,
+    pub wrong_guesses_per_number: Window,
+    pub single_use_signatures: bool,
+}
+
+impl Rules {
+    /// The defaults a deployment enforces when it sets no policy.
+    pub fn defaults() -> Rules {
+        Rules {
+            mode: Mode::Enforce,
+            send_cooldown_seconds: 30,
+            sends_per_number: vec![
+                Window { limit: 5, window_seconds: 600 },
+                Window { limit: 20, window_seconds: 86_400 },
+            ],
+            wrong_guesses_per_number: Window { limit: 10, window_seconds: 3600 },
+            single_use_signatures: true,
+        }
+    }
+
+    /// No protection: what development mode runs without a policy.
+    pub fn off() -> Rules {
+        Rules { mode: Mode::Off, ..Rules::defaults() }
+    }
+
+    /// How long a number's history must be kept to judge every window.
+    pub fn history_seconds(&self) -> u32 {
+        self.sends_per_number
+            .iter()
+            .map(|w| w.window_seconds)
+            .chain([self.send_cooldown_seconds, self.wrong_guesses_per_number.window_seconds])
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
+
+    /// How many past sends must be kept to judge every window.
+    pub fn sends_kept(&self) -> usize {
+        self.sends_per_number.iter().map(|w| w.limit as usize).max().unwrap_or(0).max(1)
+    }
+}
+
+/// Members an application may override.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Overrides {
+    mode: Option<Mode>,
+    send_cooldown_seconds: Option<u32>,
+    sends_per_number: Option<Vec<Window>>,
+    wrong_guesses_per_number: Option<Window>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Setting {
+    mode: Option<Mode>,
+    send_cooldown_seconds: Option<u32>,
+    sends_per_number: Option<Vec<Window>>,
+    wrong_guesses_per_number: Option<Window>,
+    single_use_signatures: Option<bool>,
+    #[serde(default)]
+    applications: BTreeMap<String, Overrides>,
+}
+
+/// The whole policy: the deployment's rules and each application's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    rules: Rules,
+    applications: BTreeMap<String, Rules>,
+}
+
+impl Policy {
+    /// The policy a deployment with no `OTP_POLICY` runs: the defaults in
+    /// production, off in development.
+    pub fn new(rules: Rules) -> Policy {
+        Policy { rules, applications: BTreeMap::new() }
+    }
+
+    /// Reads `OTP_POLICY`. Members left out take the defaults, whatever
+    /// the deployment: setting a policy at all turns protection on (in
+    /// development too, where `{"mode": "enforce"}` is the way to try it).
+    pub fn from_json(text: &str) -> Result<Policy, Error> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let policy = Policy::read(&mut deserializer)?;
+        deserializer
+            .end()
+            .map_err(|e| Error::bad_field(SETTING, format!("{SETTING}: {e}")))?;
+        Ok(policy)
+    }
+
+    /// Reads the setting from any serde source (JSON text, a JS object).
+    pub fn read<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Policy, Error>
+    where
+        D::Error: std::fmt::Display,
+    {
+        let setting: Setting = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let at = if path == "." { SETTING.to_owned() } else { format!("{SETTING}.{path}") };
+            Error::bad_field(SETTING, format!("{at}: {}", e.inner()))
+        })?;
+        let deployment = Overrides {
+            mode: setting.mode,
+            send_cooldown_seconds: setting.send_cooldown_seconds,
+            sends_per_number: setting.sends_per_number,
+            wrong_guesses_per_number: setting.wrong_guesses_per_number,
+        };
+        let base = apply(&Rules::defaults(), &deployment);
+        let base = Rules {
+            single_use_signatures: setting.single_use_signatures.unwrap_or(true),
+            ..base
+        };
+        check(&base, SETTING)?;
+        let mut applications = BTreeMap::new();
+        for (id, overrides) in &setting.applications {
+            crate::otp::check_application_id(id).map_err(|e| {
+                Error::bad_field(SETTING, format!("{SETTING}.applications.{id}: {}", e.message))
+            })?;
+            let rules = apply(&base, overrides);
+            check(&rules, &format!("{SETTING}.applications.{id}"))?;
+            applications.insert(id.clone(), rules);
+        }
+        Ok(Policy { rules: base, applications })
+    }
+
+    /// The rules for an application: its own, or the deployment's.
+    pub fn rules(&self, application_id: &str) -> &Rules {
+        self.applications.get(application_id).unwrap_or(&self.rules)
+    }
+
+    /// The deployment's rules (single-use signatures are deployment-wide).
+    pub fn deployment(&self) -> &Rules {
+        &self.rules
+    }
+}
+
+fn apply(base: &Rules, o: &Overrides) -> Rules {
+    Rules {
+        mode: o.mode.unwrap_or(base.mode),
+        send_cooldown_seconds: o.send_cooldown_seconds.unwrap_or(base.send_cooldown_seconds),
+        sends_per_number: o.sends_per_number.clone().unwrap_or_else(|| base.sends_per_number.clone()),
+        wrong_guesses_per_number: o.wrong_guesses_per_number.unwrap_or(base.wrong_guesses_per_number),
+        single_use_signatures: base.single_use_signatures,
+    }
+}
+
+/// Bounds that keep every rule meaningful: a window of a week at most, and
+/// limits a number's history can hold.
+fn check(rules: &Rules, at: &str) -> Result<(), Error> {
+    const WEEK: u32 = 7 * 86_400;
+    let bad = |field: &str, message: String| Err(Error::bad_field(SETTING, format!("{at}.{field}: {message}")));
+    if rules.send_cooldown_seconds > WEEK {
+        return bad("sendCooldownSeconds", format!("must be at most {WEEK} (a week), got {}", rules.send_cooldown_seconds));
+    }
+    for (i, w) in rules.sends_per_number.iter().enumerate() {
+        check_window(w).or_else(|m| bad(&format!("sendsPerNumber[{i}]"), m))?;
+    }
+    check_window(&rules.wrong_guesses_per_number).or_else(|m| bad("wrongGuessesPerNumber", m))
+}
+
+fn check_window(w: &Window) -> Result<(), String> {
+    if !(1..=1000).contains(&w.limit) {
+        return Err(format!("limit must be between 1 and 1000, got {}", w.limit));
+    }
+    if !(1..=7 * 86_400).contains(&w.window_seconds) {
+        return Err(format!("windowSeconds must be between 1 and 604800 (a week), got {}", w.window_seconds));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(text: &str) -> String {
+        Policy::from_json(text).unwrap_err().message
+    }
+
+    #[test]
+    fn an_empty_policy_is_the_defaults() {
+        let p = Policy::from_json("{}").unwrap();
+        assert_eq!(p.rules("any"), &Rules::defaults());
+        assert_eq!(Policy::from_json(r#"{"mode": "enforce"}"#).unwrap().rules("x"), &Rules::defaults());
+    }
+
+    #[test]
+    fn members_and_applications_override_the_defaults() {
+        let p = Policy::from_json(
+            r#"{"mode": "monitor", "sendsPerNumber": [{"limit": 3, "windowSeconds": 60}],
+                "singleUseSignatures": false,
+                "applications": {"strict": {"sendCooldownSeconds": 60, "mode": "enforce"}}}"#,
+        )
+        .unwrap();
+        let base = p.rules("other");
+        assert_eq!(base.mode, Mode::Monitor);
+        assert_eq!(base.sends_per_number, vec![Window { limit: 3, window_seconds: 60 }]);
+        assert_eq!(base.send_cooldown_seconds, 30);
+        assert!(!base.single_use_signatures);
+        let strict = p.rules("strict");
+        assert_eq!((strict.mode, strict.send_cooldown_seconds), (Mode::Enforce, 60));
+        assert_eq!(strict.sends_per_number, base.sends_per_number, "the rest comes from the deployment");
+    }
+
+    #[test]
+    fn problems_name_the_field() {
+        assert_eq!(error(r#"{"mode": "block"}"#).split(':').next(), Some("OTP_POLICY.mode"));
+        assert!(error(r#"{"mode": "block"}"#).contains("unknown variant `block`"));
+        assert!(error(r#"{"sendCooldown": 5}"#).starts_with("OTP_POLICY.sendCooldown: unknown field `sendCooldown`"), "{}", error(r#"{"sendCooldown": 5}"#));
+        assert!(error(r#"{"sendsPerNumber": [{"limit": 5}]}"#).starts_with("OTP_POLICY.sendsPerNumber[0]: missing field `windowSeconds`"), "{}", error(r#"{"sendsPerNumber": [{"limit": 5}]}"#));
+        assert_eq!(
+            error(r#"{"sendsPerNumber": [{"limit": 0, "windowSeconds": 60}]}"#),
+            "OTP_POLICY.sendsPerNumber[0]: limit must be between 1 and 1000, got 0"
+        );
+        assert_eq!(
+            error(r#"{"applications": {"a": {"wrongGuessesPerNumber": {"limit": 10, "windowSeconds": 0}}}}"#),
+            "OTP_POLICY.applications.a.wrongGuessesPerNumber: windowSeconds must be between 1 and 604800 (a week), got 0"
+        );
+        assert!(error(r#"{"applications": {"a b": {}}}"#).starts_with("OTP_POLICY.applications.a b: ApplicationId must be"));
+        assert!(error("{").contains("EOF while parsing"), "{}", error("{"));
+        assert!(error(r#"{"sendCooldownSeconds": -1}"#).starts_with("OTP_POLICY.sendCooldownSeconds: invalid value"));
+        assert!(error("{} {}").starts_with("OTP_POLICY: trailing characters"));
+        assert_eq!(Policy::from_json("[]").unwrap_err().field, Some(SETTING));
+    }
+
+    #[test]
+    fn history_covers_the_longest_window() {
+        let r = Rules::defaults();
+        assert_eq!(r.history_seconds(), 86_400);
+        assert_eq!(r.sends_kept(), 20);
+    }
+}
