@@ -19,7 +19,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 // Settings a developer may override from the shell; unset ones get DEV_DEFAULTS.
-const PASSED_THROUGH = ["OTP_SECRET", "ACCESS_KEYS", "APPLICATION_IDS", "SMS_TRANSPORT"];
+const PASSED_THROUGH = ["OTP_SECRET", "ACCESS_KEYS", "APPLICATION_IDS", "SMS_TRANSPORT", "OTP_POLICY"];
 const bindings = { DEV_MODE: "true" };
 for (const name of PASSED_THROUGH) if (process.env[name]) bindings[name] = process.env[name];
 // A real transport (SMS_TRANSPORT=twilio npm start, say) reads its own
@@ -80,6 +80,7 @@ function printBanner(origin) {
       ? `  SMS           sent for real through ${bindings.SMS_TRANSPORT} (no dev inbox)`
       : `  SMS inbox     ${origin}/_dev/sms (each SMS is also printed below)`,
     `  demo page     ${origin}/ (www/), package at ${origin}/pkg/`,
+    `  protection    ${bindings.OTP_POLICY ? `OTP_POLICY=${bindings.OTP_POLICY}` : `off, as Pinpoint (OTP_POLICY='{"mode":"enforce"}' npm start turns the defaults on)`}`,
     ``,
     `Send a code:`,
     `  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1`,

@@ -47,7 +47,7 @@ Deno.serve(
 
 function printBanner(origin) {
   if (!dev) {
-    console.log(`edge-otp listening on ${origin} (Deno, Deno KV)`);
+    console.log(`edge-otp listening on ${origin} (Deno, Deno KV); protection: ${env.OTP_POLICY ? "OTP_POLICY" : "the defaults"}`);
     return;
   }
   const lines = [
@@ -57,6 +57,7 @@ function printBanner(origin) {
     `  credentials   ${env.ACCESS_KEYS ? "the access keys in ACCESS_KEYS" : "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test"}`,
     `  SMS inbox     ${origin}/_dev/sms (each SMS is also printed below)`,
     `  dev clock     ${origin}/_dev/clock (POST {"offsetMs": N} moves the service's time)`,
+    `  protection    ${env.OTP_POLICY ? `OTP_POLICY=${env.OTP_POLICY}` : `off, as Pinpoint (OTP_POLICY='{"mode":"enforce"}' turns the defaults on)`}`,
     ``,
     `Send a code:`,
     `  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1`,
