@@ -43,7 +43,11 @@ describe("npm start's server in workerd", { timeout: 120_000 }, () => {
 
   /** Sets the dev clock; SigV4 signatures must then be made at the shifted time. */
   async function setClock(offsetMs) {
-    const response = await fetch(new URL("/_dev/clock", base), { method: "POST", body: JSON.stringify({ offsetMs }) });
+    const response = await fetch(new URL("/_dev/clock", base), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ offsetMs }),
+    });
     assert.deepEqual(await response.json(), { offsetMs });
   }
   const verifyReasons = () => server.events().filter((e) => e.event === "verify").map((e) => e.reason);
@@ -138,7 +142,11 @@ describe("npm start's server in workerd", { timeout: 120_000 }, () => {
 
   test("the dev clock refuses a body that is not {offsetMs: integer}", async () => {
     for (const body of ['{"offsetMs": "5"}', '{"offsetMs": 1.5}', "[]", "x"]) {
-      const response = await fetch(new URL("/_dev/clock", base), { method: "POST", body });
+      const response = await fetch(new URL("/_dev/clock", base), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
       await expectError(assert, response, 400, "BadRequestException");
     }
     const response = await fetch(new URL("/_dev/clock", base), { method: "DELETE" });
