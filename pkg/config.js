@@ -9,7 +9,8 @@
 //   SMS_TRANSPORT    how SMS leave: "webhook", "twilio", "aws-sms", or "dev" (kept in
 //                    memory, delivered nowhere); see transports/index.js.
 //   DEV_MODE         "true" for `npm start` only: the settings above get dev
-//                    defaults, and /_dev/sms and /_dev/clock open. Never in production.
+//                    defaults, and /_dev/sms and /_dev/clock open (to loopback
+//                    hosts only). Never in production.
 import { createHandler } from "./http.js";
 import { OtpService } from "./service.js";
 import { DevInbox } from "./transports/dev-inbox.js";
@@ -48,8 +49,9 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
   const secret = setting("OTP_SECRET", requireSecret);
   const credentials = setting("ACCESS_KEYS", parseAccessKeys);
   const applicationIds = parseApplicationIds(settings.APPLICATION_IDS);
-  // The dev clock moves the service's time and SigV4's together, so tests can
-  // reach an expiry without waiting. Production has no way to move it.
+  // The dev clock moves the OTP clock (codes and their expiry) so tests can
+  // reach an expiry without waiting; SigV4's date check stays on the real
+  // time, which is what clients sign with. Production has no way to move it.
   const devClock = dev ? { offsetMs: 0 } : undefined;
   const clock = dev ? () => Date.now() + devClock.offsetMs : Date.now;
   const transport = setting("SMS_TRANSPORT", () =>
@@ -78,7 +80,6 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
     devInbox: dev && transport instanceof DevInbox ? transport : undefined,
     devClock,
     staticFiles,
-    clock,
     log,
   });
   return { service, handler };
