@@ -11,7 +11,7 @@
 //   DEV_MODE         "true" for `npm start` only: the settings above get dev
 //                    defaults, and /_dev/sms and /_dev/clock open (to loopback
 //                    hosts only). Never in production.
-import { createHandler } from "./http.js";
+import { createHandler, errorClass } from "./http.js";
 import { OtpService } from "./service.js";
 import { DevInbox } from "./transports/dev-inbox.js";
 import { transportFromEnv } from "./transports/index.js";
@@ -63,7 +63,7 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
   let service;
   if (secret !== undefined) {
     try {
-      service = new OtpService({ secret, store, transport, clock, log });
+      service = new OtpService({ secret, store: withOpaqueErrors(store), transport, clock, log });
     } catch (error) {
       problems.push(`OTP_SECRET: ${error.message}.`);
     }
@@ -83,6 +83,29 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
     log,
   });
   return { service, handler };
+}
+
+/**
+ * The store with each method's errors replaced by one that says only which
+ * call failed and the error's class: the service logs the message, and a
+ * store's own text may quote a key, a host, a token or a value. (The
+ * built-in transports never throw.)
+ */
+function withOpaqueErrors(store) {
+  if (typeof store !== "object" || store === null) return store; // already a problem above
+  return new Proxy(store, {
+    get(object, name) {
+      const value = Reflect.get(object, name, object);
+      if (typeof value !== "function") return value;
+      return async (...args) => {
+        try {
+          return await value.apply(object, args);
+        } catch (error) {
+          throw new Error(`The store's ${String(name)} threw ${errorClass(error)}.`);
+        }
+      };
+    },
+  });
 }
 
 function isDevMode(value) {
