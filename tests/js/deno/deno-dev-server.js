@@ -33,6 +33,8 @@ export async function startDenoDevServer(env = {}) {
   if (!url) throw new Error(`the Deno server exited; its output:\n${output}`);
   return {
     url,
+    /** The process of `deno task` (the server runs as its descendant). */
+    pid: child.pid,
     output: () => output,
     async stop() {
       // deno task passes the signal on to the server it runs.
