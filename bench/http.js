@@ -49,10 +49,14 @@ for (const [name, start] of SERVERS) {
     console.log(`${name} at ${server.url}`);
     await load(server.url, 2, CLIENTS); // warm-up: compile, first Durable Objects
     const before = rss(server.pid);
+    // The total every tenth of the run: it should level off, not keep climbing.
+    const during = [];
+    const sampler = setInterval(() => during.push(total(rss(server.pid))), (SECONDS * 1000) / 10);
     const figures = await load(server.url, SECONDS, CLIENTS);
+    clearInterval(sampler);
     const after = rss(server.pid);
     printLoad(figures);
-    printRss(before, after);
+    printRss(before, during, after);
     await oneAtATime(server.url);
     console.log();
   } finally {
@@ -157,11 +161,15 @@ function rss(pid) {
   return processes;
 }
 
-function printRss(before, after) {
+function total(processes) {
+  return processes.reduce((sum, p) => sum + p.mib, 0);
+}
+
+function printRss(before, during, after) {
   const line = (processes) =>
-    processes.filter((p) => p.mib > 0).map((p) => `${p.name} ${p.mib.toFixed(1)}`).join(" + ") +
-    ` = ${processes.reduce((sum, p) => sum + p.mib, 0).toFixed(1)} MiB`;
+    processes.filter((p) => p.mib > 0).map((p) => `${p.name} ${p.mib.toFixed(1)}`).join(" + ") + ` = ${total(processes).toFixed(1)} MiB`;
   console.log(`  RSS before ${line(before)}`);
+  console.log(`  RSS during ${during.map((mib) => mib.toFixed(0)).join(" ")} MiB`);
   console.log(`  RSS after  ${line(after)}`);
 }
 
