@@ -8,6 +8,7 @@
 //
 //   npm run bench:http                      (60 s per server)
 //   BENCH_SECONDS=10 npm run bench:http     (a shorter run)
+//   BENCH_SERVERS=workerd npm run bench:http   (one server: workerd or deno)
 //
 // A benchmark, not a test. The clients run on the same machine (and sign
 // every request with the package's wasm signer), so they share its cores
@@ -36,14 +37,14 @@ function positive(name, fallback) {
 }
 
 const SERVERS = [
-  ["npm start (workerd via Miniflare)", startDevServer],
-  ["npm run start:deno (Deno, Deno KV in memory)", startDenoDevServer],
-];
+  ["workerd", "npm start (workerd via Miniflare)", startDevServer],
+  ["deno", "npm run start:deno (Deno, Deno KV in memory)", startDenoDevServer],
+].filter(([key]) => (process.env.BENCH_SERVERS || "workerd,deno").split(",").includes(key));
 
 console.log(`edge-otp over HTTP on loopback: ${CLIENTS} keep-alive clients, ${SECONDS} s per server, 1 send : 3 verifies`);
 console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
 
-for (const [name, start] of SERVERS) {
+for (const [, name, start] of SERVERS) {
   const server = await start();
   try {
     console.log(`${name} at ${server.url}`);
