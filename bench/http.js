@@ -2,7 +2,9 @@
 // on loopback, each on a free port, under BENCH_CLIENTS (16) concurrent
 // keep-alive clients for BENCH_SECONDS (60) each, every request freshly
 // SigV4-signed, 1 send to 3 verifies. Prints requests per second, p50 and
-// p99 latency, errors, and the server processes' RSS before and after. Then,
+// p99 latency, errors, the server processes' RSS before, during and after,
+// and the CPU time they used per request (less sensitive than latency to
+// what else the machine runs). Then,
 // one request at a time on one connection, the time per request of send and
 // verify next to routes that do no OTP work, so edge-otp's own share shows.
 //
@@ -29,6 +31,8 @@ const APP = "bench";
 const TO = "+12065550007";
 /** ReferenceIds each client cycles through: a bounded set of live codes, so memory can settle. */
 const REFERENCES_PER_CLIENT = 64;
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these. */
+const CLOCK_TICKS = 100;
 
 function positive(name, fallback) {
   const value = Number(process.env[name] || fallback);
@@ -49,15 +53,16 @@ for (const [, name, start] of SERVERS) {
   try {
     console.log(`${name} at ${server.url}`);
     await load(server.url, 2, CLIENTS); // warm-up: compile, first Durable Objects
-    const before = rss(server.pid);
+    const before = processTree(server.pid);
     // The total every tenth of the run: it should level off, not keep climbing.
     const during = [];
-    const sampler = setInterval(() => during.push(total(rss(server.pid))), (SECONDS * 1000) / 10);
+    const sampler = setInterval(() => during.push(total(processTree(server.pid))), (SECONDS * 1000) / 10);
     const figures = await load(server.url, SECONDS, CLIENTS);
     clearInterval(sampler);
-    const after = rss(server.pid);
+    const after = processTree(server.pid);
     printLoad(figures);
     printRss(before, during, after);
+    printCpu(before, after, figures);
     await oneAtATime(server.url);
     console.log();
   } finally {
@@ -133,15 +138,13 @@ function printLoad({ latencies, errors, elapsed }) {
   console.log(`  errors    ${errors.length}${errors.length ? ` (${[...new Set(errors)].slice(0, 5).join("; ")})` : ""}`);
 }
 
-/** RSS of `pid` and each of its descendants, by /proc. */
-function rss(pid) {
+/** `pid` and each of its descendants, by /proc: name, RSS, CPU seconds used so far. */
+function processTree(pid) {
   const children = new Map();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // comm may hold spaces and parentheses: the fields after its last ")".
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const ppid = Number(statFields(entry)[1]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     } catch {
       // Gone meanwhile.
@@ -152,7 +155,9 @@ function rss(pid) {
     try {
       const status = readFileSync(`/proc/${p}/status`, "utf8");
       const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      processes.push({ pid: p, name: /Name:\s+(\S+)/.exec(status)[1], mib: kib / 1024 });
+      const fields = statFields(p);
+      const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+      processes.push({ pid: p, name: /Name:\s+(\S+)/.exec(status)[1], mib: kib / 1024, cpuSeconds });
     } catch {
       return;
     }
@@ -162,8 +167,24 @@ function rss(pid) {
   return processes;
 }
 
+/** /proc/<pid>/stat from the state on (comm may hold spaces and parentheses: skip past its last ")"). */
+function statFields(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
 function total(processes) {
   return processes.reduce((sum, p) => sum + p.mib, 0);
+}
+
+/** CPU time per request, per process that used any, over the measured run. */
+function printCpu(before, after, { latencies, elapsed }) {
+  const requests = latencies.send.length + latencies.verify.length;
+  const used = after
+    .map((p) => ({ ...p, seconds: p.cpuSeconds - (before.find((b) => b.pid === p.pid)?.cpuSeconds ?? 0) }))
+    .filter((p) => p.seconds > 0.05);
+  const parts = used.map((p) => `${p.name} ${((p.seconds / requests) * 1e6).toFixed(0)} µs (${(p.seconds / elapsed).toFixed(2)} cores)`);
+  console.log(`  CPU per request: ${parts.join(", ")}`);
 }
 
 function printRss(before, during, after) {
