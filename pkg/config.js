@@ -11,8 +11,9 @@
 //   OTP_POLICY       the protection (send limits, guess budgets, single-use signatures)
 //                    as JSON; unset, the defaults are enforced, or off in development.
 //   DEV_MODE         "true" for `npm start` only: the settings above get dev
-//                    defaults, and /_dev/sms and /_dev/clock open. Never in production.
-import { createHandler } from "./http.js";
+//                    defaults, and /_dev/sms and /_dev/clock open (to loopback
+//                    hosts only). Never in production.
+import { createHandler, errorClass } from "./http.js";
 import { OtpService } from "./service.js";
 import { DevInbox } from "./transports/dev-inbox.js";
 import { transportFromEnv } from "./transports/index.js";
@@ -54,8 +55,9 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
   const secret = setting("OTP_SECRET", requireSecret);
   const credentials = setting("ACCESS_KEYS", parseAccessKeys);
   const applicationIds = parseApplicationIds(settings.APPLICATION_IDS);
-  // The dev clock moves the service's time and SigV4's together, so tests can
-  // reach an expiry without waiting. Production has no way to move it.
+  // The dev clock moves the OTP clock (codes and their expiry) so tests can
+  // reach an expiry without waiting; SigV4's date check stays on the real
+  // time, which is what clients sign with. Production has no way to move it.
   const devClock = dev ? { offsetMs: 0 } : undefined;
   const clock = dev ? () => Date.now() + devClock.offsetMs : Date.now;
   const transport = setting("SMS_TRANSPORT", () =>
@@ -70,7 +72,7 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
   let service;
   if (secret !== undefined) {
     try {
-      service = new OtpService({ secret, store, transport, policy, clock, log });
+      service = new OtpService({ secret, store: withOpaqueErrors(store), transport, policy, clock, log });
     } catch (error) {
       problems.push(error.field === "OTP_POLICY" ? `${error.message}.` : `OTP_SECRET: ${error.message}.`);
     }
@@ -87,10 +89,32 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
     devInbox: dev && transport instanceof DevInbox ? transport : undefined,
     devClock,
     staticFiles,
-    clock,
     log,
   });
   return { service, handler };
+}
+
+/**
+ * The store with each method's errors replaced by one that says only which
+ * call failed and the error's class: the service logs the message, and a
+ * store's own text may quote a key, a host, a token or a value. (The
+ * built-in transports never throw.)
+ */
+function withOpaqueErrors(store) {
+  if (typeof store !== "object" || store === null) return store; // already a problem above
+  return new Proxy(store, {
+    get(object, name) {
+      const value = Reflect.get(object, name, object);
+      if (typeof value !== "function") return value;
+      return async (...args) => {
+        try {
+          return await value.apply(object, args);
+        } catch (error) {
+          throw new Error(`The store's ${String(name)} threw ${errorClass(error)}.`);
+        }
+      };
+    },
+  });
 }
 
 function isDevMode(value) {

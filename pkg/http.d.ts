@@ -16,9 +16,12 @@ export interface HandlerOptions {
   credentials: Readonly<Record<string, string>> | null;
   /** The application ids served; null (the default) serves any. */
   applicationIds?: readonly string[] | null;
-  /** Opens GET /_dev/sms. Development only: it shows the codes. */
+  /** Opens GET /_dev/sms to loopback hosts (127.0.0.1, localhost, [::1]). Development only: it shows the codes. */
   devInbox?: DevInbox;
-  /** Opens /_dev/clock, which sets `offsetMs` (add it to your clocks). Development only. */
+  /**
+   * Opens /_dev/clock to loopback hosts; POST takes application/json only.
+   * It sets `offsetMs` (add it to your OTP clock, not `clock`). Development only.
+   */
   devClock?: { offsetMs: number };
   /** Answers GET and HEAD outside /v1/ and /_dev/; its 404 falls through to NotFoundException. */
   staticFiles?: FetchHandler;

@@ -7,6 +7,17 @@ import { PinpointError } from "./errors.js";
 /** Pinpoint refuses bodies over this size; so do we, without reading them whole. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * A body answered without being used (a 404, a 405, a 413) is still read to
+ * its end, up to this many bytes, so the connection can carry the next
+ * request: workerd resets a keep-alive connection whose request body was
+ * left unread. Past it the body is cancelled and the runtime may close.
+ */
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
+/** The dev routes answer only these hosts, so DNS rebinding can't reach them. */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
 const ROUTE = /^\/v1\/apps\/([^/]+)\/(otp|verify-otp)$/;
 
 /**
@@ -37,24 +48,29 @@ export function createHandler({
 }) {
   return async function handle(request) {
     const requestId = crypto.randomUUID();
+    let response;
     try {
-      return await route(request, requestId);
+      response = await route(request, requestId);
     } catch (error) {
-      return errorResponse(error, requestId, log);
+      response = errorResponse(error, requestId, log);
     }
+    if (request.body && !request.bodyUsed) await drain(request.body.getReader());
+    return response;
   };
 
   async function route(request, requestId) {
     const url = new URL(request.url);
-    if (devInbox && url.pathname === "/_dev/sms") {
+    // Absent for any other host, exactly as in production.
+    const devRoutes = isLoopback(request.headers.get("host") ?? url.host);
+    if (devInbox && devRoutes && url.pathname === "/_dev/sms") {
       if (request.method !== "GET") throw new PinpointError("MethodNotAllowedException", "Use GET on /_dev/sms.");
       return json(200, { messages: devInbox.messages() }, requestId);
     }
-    if (devClock && url.pathname === "/_dev/clock") return clockRoute(request, requestId);
+    if (devClock && devRoutes && url.pathname === "/_dev/clock") return clockRoute(request, requestId);
     const isApi = url.pathname.startsWith("/v1/") || url.pathname.startsWith("/_dev/");
     if (staticFiles && !isApi && (request.method === "GET" || request.method === "HEAD")) {
       const file = await staticFiles(request);
-      if (file.status !== 404) return file;
+      if (file.status !== 404) return withDate(file);
     }
     const match = ROUTE.exec(url.pathname);
     if (!match) throw new PinpointError("NotFoundException", `No such resource: ${url.pathname}`);
@@ -83,9 +99,16 @@ export function createHandler({
     return json(200, answer, requestId);
   }
 
-  /** GET answers the offset; POST `{"offsetMs": N}` sets it (N may be negative). */
+  /**
+   * GET answers the offset; POST `{"offsetMs": N}` sets it (N may be
+   * negative), as application/json only: a cross-site form can't send that.
+   */
   async function clockRoute(request, requestId) {
     if (request.method === "POST") {
+      const mediaType = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+      if (mediaType !== "application/json") {
+        throw new PinpointError("BadRequestException", "POST /_dev/clock takes Content-Type: application/json.");
+      }
       let offsetMs;
       try {
         ({ offsetMs } = JSON.parse(new TextDecoder().decode(await readBody(request))));
@@ -104,6 +127,15 @@ export function createHandler({
   }
 }
 
+/** Whether a Host header value names this machine's loopback (any port). */
+function isLoopback(host) {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(`http://${host}`).hostname);
+  } catch {
+    return false;
+  }
+}
+
 function decodePathSegment(segment) {
   try {
     return decodeURIComponent(segment);
@@ -112,7 +144,7 @@ function decodePathSegment(segment) {
   }
 }
 
-/** The body, refused with 413 once it passes MAX_BODY_BYTES (read no further). */
+/** The body, refused with 413 once it passes MAX_BODY_BYTES (the rest is only drained). */
 async function readBody(request) {
   const tooLarge = () =>
     new PinpointError("PayloadTooLargeException", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
@@ -126,7 +158,7 @@ async function readBody(request) {
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
+      await drain(reader, size);
       throw tooLarge();
     }
     chunks.push(value);
@@ -140,25 +172,55 @@ async function readBody(request) {
   return body;
 }
 
+/** Reads a body to its end without keeping it; cancels it past DRAIN_LIMIT_BYTES. */
+async function drain(reader, size = 0) {
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+      if (size > DRAIN_LIMIT_BYTES) return await reader.cancel();
+    }
+  } catch {
+    // The client stopped sending: there is no connection left to keep.
+  }
+}
+
 function json(status, value, requestId, headers = {}) {
   return new Response(JSON.stringify(value), {
     status,
-    headers: { "content-type": "application/json", "x-amzn-RequestId": requestId, ...headers },
+    headers: { "content-type": "application/json", "x-amzn-RequestId": requestId, date: httpDate(), ...headers },
   });
+}
+
+/** A response with a Date header (AWS always sends one; SDKs correct their clock skew by it). */
+function withDate(response) {
+  if (response.headers.has("date")) return response;
+  const dated = new Response(response.body, response);
+  dated.headers.set("date", httpDate());
+  return dated;
+}
+
+/** Now as an HTTP-date (RFC 9110's IMF-fixdate), on the real clock: the dev clock moves codes only. */
+function httpDate() {
+  return new Date().toUTCString();
 }
 
 /**
  * Errors as Pinpoint sends them: the status, `x-amzn-ErrorType`, and
  * `{ Message, RequestID }`. Anything but a PinpointError (a bug, a missing
- * setting) is a 500 whose details stay in the log; so is a PinpointError
- * of status 500 (a trap, an unreadable record), logged with its cause.
+ * setting) is a 500 whose details stay in the log. Every 500 is logged once,
+ * a trap with its cause.
  */
 export function errorResponse(error, requestId = crypto.randomUUID(), log = () => {}) {
   if (!(error instanceof PinpointError)) {
-    log({ event: "internal-error", requestId, error: String(error?.stack ?? error) });
+    // Its class and where it was thrown; not its text, which may quote a value.
+    log({ event: "internal-error", requestId, error: errorClass(error), at: stackFrames(error) });
     error = new PinpointError("InternalServerErrorException", "An internal error occurred.");
   } else if (error.status >= 500) {
-    log({ event: "internal-error", requestId, error: error.message, cause: describeCause(error.cause) });
+    // The core's and the service's own 500s (a corrupt record, the store
+    // down, a trap): their messages are fixed descriptions.
+    log({ event: "internal-error", requestId, error: error.name, message: error.message, cause: describeCause(error.cause) });
   }
   const { name, status, message, retryAfterSeconds } = error;
   const headers = { "x-amzn-ErrorType": name };
@@ -169,4 +231,22 @@ export function errorResponse(error, requestId = crypto.randomUUID(), log = () =
 /** A cause's kind and message, never its values: enough to find the bug. */
 function describeCause(cause) {
   return cause === undefined ? undefined : `${cause?.name ?? typeof cause}: ${cause?.message ?? ""}`;
+}
+
+/** An error's class name, safe to log: never its message. */
+export function errorClass(error) {
+  for (const name of [error?.name, error?.constructor?.name]) {
+    if (typeof name === "string" && /^[A-Za-z_$][\w$]{0,63}$/.test(name)) return name;
+  }
+  return typeof error;
+}
+
+/** The "at ..." lines of a stack, without the first line (which holds the message). */
+function stackFrames(error) {
+  const stack = typeof error?.stack === "string" ? error.stack : "";
+  return stack
+    .split("\n")
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 8)
+    .map((line) => line.trim());
 }

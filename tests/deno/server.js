@@ -67,7 +67,7 @@ export async function startDenoServer(env = { DEV_MODE: "true" }) {
   };
 }
 
-/** A Pinpoint client for one server: signs as test/test, keeps the dev clock's offset. */
+/** A Pinpoint client for one server: signs as test/test at the real time, and moves the dev clock. */
 export function pinpointClient(origin, { accessKeyId = "test", secretAccessKey = "test" } = {}) {
   let offsetMs = 0;
   async function post(path, value) {
@@ -76,7 +76,7 @@ export function pinpointClient(origin, { accessKeyId = "test", secretAccessKey =
     const headers = [["content-type", "application/json"]];
     const signature = signRequest(
       { method: "POST", host: url.host, path: url.pathname, query: "", headers },
-      body, { accessKeyId, secretAccessKey }, "us-east-1", "mobiletargeting", Date.now() + offsetMs,
+      body, { accessKeyId, secretAccessKey }, "us-east-1", "mobiletargeting", Date.now(),
     );
     const response = await fetch(url, { method: "POST", headers: [...headers, ...signature], body });
     return { status: response.status, errorType: response.headers.get("x-amzn-errortype"), json: await response.json() };
@@ -88,7 +88,7 @@ export function pinpointClient(origin, { accessKeyId = "test", secretAccessKey =
       const response = await fetch(new URL("/_dev/sms", origin));
       return (await response.json()).messages;
     },
-    /** Moves the server's clock (and so our signing clock) by `ms` more. */
+    /** Moves the server's OTP clock by `ms` more (SigV4 stays on the real time). */
     async advanceClock(ms) {
       offsetMs += ms;
       const response = await fetch(new URL("/_dev/clock", origin), {

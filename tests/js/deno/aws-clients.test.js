@@ -3,7 +3,8 @@
 // Deno by changing only the endpoint URL.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { assertAwsClientFlow } from "../../aws/client-flow.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { assertAwsClientFlow, assertDevClockFlow } from "../../aws/client-flow.js";
 import { startDenoDevServer } from "./deno-dev-server.js";
 
 let server;
@@ -16,4 +17,13 @@ test("aws pinpoint send-otp-message / verify-otp-message and boto3 against Deno,
   await assertAwsClientFlow(server.url);
   assert.match(server.output(), /\(Deno, Deno KV :memory:, development mode\)/);
   assert.match(server.output(), /\[sms\] \+18555550142 -> \+12065550007: This is your One Time Password: \d{5} from ExampleCorp/);
+});
+
+test("boto3 after the dev clock moved 16 minutes: signed at the real time, accepted, the code expired", { timeout: 120_000 }, async () => {
+  await assertDevClockFlow(server.url);
+  // The engine judged it (not a missing record, not a refused signature);
+  // the server's log lines may arrive a little after its answers.
+  const reasons = () => [...server.output().matchAll(/"event":"verify"[^\n]*?"reason":"(\w+)"/g)].map((m) => m[1]);
+  for (let i = 0; i < 50 && reasons().at(-1) !== "Expired"; i++) await sleep(100);
+  assert.deepEqual(reasons().slice(-2), ["Valid", "Expired"]);
 });

@@ -20,11 +20,16 @@ export async function startDenoDevServer(env = {}) {
   });
   let output = "";
   let announce;
+  let announced = false;
   const listening = new Promise((resolve) => (announce = resolve));
   const onData = (chunk) => {
     output += chunk;
+    if (announced) return; // a server under load prints a lot: stop searching it
     const url = /edge-otp listening on (http:\/\/\S+)/.exec(output)?.[1];
-    if (url) announce(url);
+    if (url) {
+      announced = true;
+      announce(url);
+    }
   };
   child.stdout.setEncoding("utf8").on("data", onData);
   child.stderr.setEncoding("utf8").on("data", onData);
@@ -33,6 +38,8 @@ export async function startDenoDevServer(env = {}) {
   if (!url) throw new Error(`the Deno server exited; its output:\n${output}`);
   return {
     url,
+    /** The process of `deno task` (the server runs as its descendant). */
+    pid: child.pid,
     output: () => output,
     async stop() {
       // deno task passes the signal on to the server it runs.

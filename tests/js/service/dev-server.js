@@ -63,6 +63,8 @@ export async function startDevServer(env = {}) {
   const url = await waitForOutput((text) => /listening on (http:\/\/\S+)/.exec(text)?.[1]);
   return {
     url,
+    /** The process of scripts/start.js (workerd runs as its child). */
+    pid: child.pid,
     output: () => output,
     waitForOutput,
     /** The structured events the service logged, in order. */

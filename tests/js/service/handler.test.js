@@ -199,11 +199,41 @@ describe("fromEnv", () => {
     assert.ok(events.some((e) => e.event === "send" && e.status === "SUCCESSFUL"));
   });
 
-  test("DEV_MODE fills in the public dev defaults and opens the dev endpoints", async () => {
+  test("DEV_MODE fills in the public dev defaults and opens the dev endpoints to loopback hosts", async () => {
     const { handler } = fromEnv({ DEV_MODE: "true", ACCESS_KEYS: "" }, { store: new MemoryStore(), log: quiet });
     assert.equal(DEV_DEFAULTS.ACCESS_KEYS, "test:test");
-    assert.deepEqual(await (await handler(new Request(`${BASE}/_dev/sms`))).json(), { messages: [] });
-    assert.deepEqual(await (await handler(post("/_dev/clock", { offsetMs: -5 }))).json(), { offsetMs: -5 });
+    const setClock = (origin, offsetMs) =>
+      handler(new Request(`${origin}/_dev/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ offsetMs }) }));
+    for (const origin of ["http://127.0.0.1:8787", "http://localhost", "http://[::1]:9000", "http://LOCALHOST:1"]) {
+      assert.deepEqual(await (await handler(new Request(`${origin}/_dev/sms`))).json(), { messages: [] }, origin);
+      assert.deepEqual(await (await setClock(origin, -5)).json(), { offsetMs: -5 }, origin);
+    }
+    // Any other host (a LAN address, a rebound DNS name) finds nothing there.
+    for (const origin of [BASE, "http://127.0.0.2:8787", "http://localhost.evil.test", "http://192.168.1.10:8787", "http://[::2]"]) {
+      for (const request of [new Request(`${origin}/_dev/sms`), new Request(`${origin}/_dev/clock`)]) {
+        await expectError(assert, await handler(request), 404, "NotFoundException", `No such resource: ${new URL(request.url).pathname}`);
+      }
+      await expectError(assert, await setClock(origin, 60_000), 404, "NotFoundException");
+    }
+    // The Host header decides, not the address the request was sent to.
+    const rebound = new Request("http://127.0.0.1:8787/_dev/sms", { headers: { host: "attacker.example:8787" } });
+    await expectError(assert, await handler(rebound), 404, "NotFoundException");
+    assert.deepEqual(await (await handler(new Request("http://127.0.0.1:8787/_dev/clock"))).json(), { offsetMs: -5 });
+  });
+
+  test("POST /_dev/clock takes only Content-Type: application/json (400 otherwise)", async () => {
+    const { handler } = fromEnv({ DEV_MODE: "true" }, { store: new MemoryStore(), log: quiet });
+    const body = JSON.stringify({ offsetMs: 60_000 });
+    const clock = (headers) => handler(new Request("http://127.0.0.1:8787/_dev/clock", { method: "POST", headers, body }));
+    // A cross-site form or fetch without a preflight can send only these.
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", undefined]) {
+      const headers = type === undefined ? {} : { "content-type": type };
+      await expectError(assert, await clock(headers), 400, "BadRequestException", "POST /_dev/clock takes Content-Type: application/json.");
+    }
+    assert.deepEqual(await (await handler(new Request("http://127.0.0.1:8787/_dev/clock"))).json(), { offsetMs: 0 });
+    for (const type of ["application/json", "Application/JSON; charset=utf-8"]) {
+      assert.deepEqual(await (await clock({ "content-type": type })).json(), { offsetMs: 60_000 }, type);
+    }
   });
 
   test("transportFromEnv answers the dev inbox for dev", () => {
