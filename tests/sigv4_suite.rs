@@ -17,7 +17,7 @@ const MIN_CASES: usize = 30;
 const FIFTEEN_MIN_MS: u64 = 15 * 60 * 1000;
 
 fn suite_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/aws-sigv4-test-suite")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testdata/aws-sigv4-test-suite")
 }
 
 /// An HTTP request as the suite writes it.
