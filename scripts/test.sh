@@ -12,6 +12,9 @@ sh scripts/setup.sh --test
 step "Rust core: cargo test"
 cargo test --quiet
 
+step "The crate as published: cargo package (builds it from the packed files)"
+cargo package --quiet --allow-dirty
+
 step "WebAssembly in Node: wasm-pack test --node"
 wasm-pack --log-level error test --node
 
