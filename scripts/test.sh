@@ -21,8 +21,9 @@ wasm-pack --log-level error test --node
 step "WebAssembly in Chromium: wasm-pack test --headless --chrome"
 WASM_BINDGEN_USE_BROWSER=1 wasm-pack --log-level error test --headless --chrome
 
-step "TypeScript declarations: tsc -p tests/types"
+step "TypeScript declarations: tsc -p tests/types, with TypeScript 6 and 5.0 (the oldest supported)"
 node_modules/.bin/tsc -p tests/types
+node node_modules/typescript-5.0/bin/tsc -p tests/types
 
 step "Deno: the Deno KV store and the Deno server (deno test tests/deno/)"
 NO_COLOR=1 node_modules/.bin/deno test --quiet --no-check --unstable-kv \
