@@ -29,5 +29,8 @@ step "Deno: the Deno KV store and the Deno server (deno test tests/deno/)"
 NO_COLOR=1 node_modules/.bin/deno test --quiet --no-check --unstable-kv \
   --allow-env --allow-read --allow-net=127.0.0.1 --allow-run tests/deno/
 
-step "JavaScript package: node --test tests/js/"
+step "JavaScript package and the READMEs' examples: node --test tests/js/"
 node --test tests/js/
+
+step "The package as users get it: npm pack, installed from the tarball into a fresh project, then Node, wrangler, Deno, Chromium and esbuild (node --test tests/package/)"
+node --test tests/package/
