@@ -70,6 +70,11 @@ function printBanner(origin) {
   const credentials = bindings.ACCESS_KEYS
     ? "the access keys in ACCESS_KEYS"
     : "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1";
+  // Commands to paste, with the settings given: an access key's id, never its secret.
+  const keyId = bindings.ACCESS_KEYS?.split(",")[0].split(":")[0].trim();
+  const keys = keyId
+    ? `AWS_ACCESS_KEY_ID=${keyId} AWS_SECRET_ACCESS_KEY=SECRET AWS_DEFAULT_REGION=us-east-1   (SECRET: ${keyId}'s secret in ACCESS_KEYS)`
+    : "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1";
   const lines = [
     `edge-otp listening on ${origin} (workerd via Miniflare, development mode)`,
     ``,
@@ -83,9 +88,9 @@ function printBanner(origin) {
     `  protection    ${bindings.OTP_POLICY ? `OTP_POLICY=${bindings.OTP_POLICY}` : `off, as Pinpoint (OTP_POLICY='{"mode":"enforce"}' npm start turns the defaults on)`}`,
     ``,
     `Send a code:`,
-    `  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1`,
+    `  export ${keys}`,
     `  aws pinpoint send-otp-message --endpoint-url ${origin} --application-id ${appId} --send-otp-message-request-parameters Channel=SMS,BrandName=ExampleCorp,CodeLength=6,OriginationIdentity=+18555550142,DestinationIdentity=+12065550007,ReferenceId=demo-1`,
-    `Check it (the code is in ${origin}/_dev/sms):`,
+    realTransport ? `Check it (the code is on the phone):` : `Check it (the code is in ${origin}/_dev/sms):`,
     `  aws pinpoint verify-otp-message --endpoint-url ${origin} --application-id ${appId} --verify-otp-message-request-parameters ReferenceId=demo-1,DestinationIdentity=+12065550007,Otp=CODE`,
     ``,
   ];

@@ -16,6 +16,10 @@ use edge_otp::{Error, Exception};
 const MIN_CASES: usize = 30;
 const FIFTEEN_MIN_MS: u64 = 15 * 60 * 1000;
 
+/// The suite's data lives beside the repository (`../shared/testdata`), not
+/// in it: a clone alone skips these cases, saying so, and the project's test
+/// command (scripts/test.sh) sets EDGE_OTP_REQUIRE_SIGV4_SUITE so that a
+/// missing suite fails there.
 fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/aws-sigv4-test-suite")
 }
@@ -195,6 +199,10 @@ impl Case {
 
 fn load_cases() -> Vec<Case> {
     let dir = suite_dir();
+    if !dir.is_dir() && std::env::var_os("EDGE_OTP_REQUIRE_SIGV4_SUITE").is_none() {
+        eprintln!("SigV4 test suite not found at {}: its cases are skipped", dir.display());
+        return Vec::new();
+    }
     let entries = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("SigV4 test suite missing at {}: {e}", dir.display()));
     let mut cases: Vec<Case> = entries

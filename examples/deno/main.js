@@ -50,20 +50,30 @@ function printBanner(origin) {
     console.log(`edge-otp listening on ${origin} (Deno, Deno KV); protection: ${env.OTP_POLICY ? "OTP_POLICY" : "the defaults"}`);
     return;
   }
+  // Commands to paste, with the settings given: an access key's id, never its secret.
+  const keyId = env.ACCESS_KEYS?.split(",")[0].split(":")[0].trim();
+  const keys = keyId
+    ? `AWS_ACCESS_KEY_ID=${keyId} AWS_SECRET_ACCESS_KEY=SECRET AWS_DEFAULT_REGION=us-east-1   (SECRET: ${keyId}'s secret in ACCESS_KEYS)`
+    : `AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1`;
+  const appId = env.APPLICATION_IDS?.split(",")[0].trim().replace("*", "") || "demo";
+  const inbox = (env.SMS_TRANSPORT || "dev") === "dev";
   const lines = [
     `edge-otp listening on ${origin} (Deno, Deno KV ${env.DENO_KV_PATH || ":memory:"}, development mode)`,
     ``,
     `  Pinpoint API  ${origin}/v1/apps/{application-id}/otp and /verify-otp, SigV4 (service mobiletargeting)`,
-    `  credentials   ${env.ACCESS_KEYS ? "the access keys in ACCESS_KEYS" : "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test"}`,
-    `  SMS inbox     ${origin}/_dev/sms (each SMS is also printed below)`,
+    `  credentials   ${keyId ? "the access keys in ACCESS_KEYS" : "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test"}`,
+    `  applications  ${env.APPLICATION_IDS || "any id"}`,
+    inbox
+      ? `  SMS inbox     ${origin}/_dev/sms (each SMS is also printed below)`
+      : `  SMS           sent for real through ${env.SMS_TRANSPORT} (no dev inbox)`,
     `  dev clock     ${origin}/_dev/clock (POST {"offsetMs": N} moves the service's time)`,
     `  protection    ${env.OTP_POLICY ? `OTP_POLICY=${env.OTP_POLICY}` : `off, as Pinpoint (OTP_POLICY='{"mode":"enforce"}' turns the defaults on)`}`,
     ``,
     `Send a code:`,
-    `  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1`,
-    `  aws pinpoint send-otp-message --endpoint-url ${origin} --application-id demo --send-otp-message-request-parameters Channel=SMS,BrandName=ExampleCorp,CodeLength=6,OriginationIdentity=+18555550142,DestinationIdentity=+12065550007,ReferenceId=demo-1`,
-    `Check it (the code is in ${origin}/_dev/sms):`,
-    `  aws pinpoint verify-otp-message --endpoint-url ${origin} --application-id demo --verify-otp-message-request-parameters ReferenceId=demo-1,DestinationIdentity=+12065550007,Otp=CODE`,
+    `  export ${keys}`,
+    `  aws pinpoint send-otp-message --endpoint-url ${origin} --application-id ${appId} --send-otp-message-request-parameters Channel=SMS,BrandName=ExampleCorp,CodeLength=6,OriginationIdentity=+18555550142,DestinationIdentity=+12065550007,ReferenceId=demo-1`,
+    inbox ? `Check it (the code is in ${origin}/_dev/sms):` : `Check it (the code is on the phone):`,
+    `  aws pinpoint verify-otp-message --endpoint-url ${origin} --application-id ${appId} --verify-otp-message-request-parameters ReferenceId=demo-1,DestinationIdentity=+12065550007,Otp=CODE`,
     ``,
   ];
   console.log(lines.join("\n"));

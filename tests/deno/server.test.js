@@ -153,3 +153,20 @@ Deno.test("SMS_TRANSPORT=webhook delivers through the provider, and a failed del
   }
   assert(!server.lines.join("\n").includes("webhook-secret-not-for-output"));
 });
+
+Deno.test("the development banner pastes the settings given: the access key's id (never its secret) and the application id", async () => {
+  const server = await startDenoServer({
+    DEV_MODE: "true",
+    ACCESS_KEYS: "AKIDBANNER:banner-secret-not-for-output",
+    APPLICATION_IDS: "my-app",
+  });
+  try {
+    const output = server.lines.join("\n");
+    assertMatch(output, /export AWS_ACCESS_KEY_ID=AKIDBANNER AWS_SECRET_ACCESS_KEY=SECRET /);
+    assertMatch(output, /send-otp-message --endpoint-url \S+ --application-id my-app /);
+    assert(!output.includes("banner-secret-not-for-output"), output);
+    assert(!output.includes("=test"), output);
+  } finally {
+    await server.stop();
+  }
+});

@@ -277,3 +277,15 @@ test("npm start refuses bad settings from the shell, naming the setting and not 
     return true;
   });
 });
+
+test("npm start's banner pastes the settings given: the access key's id (never its secret) and the application id", { timeout: 120_000 }, async () => {
+  const server = await startDevServer({ ACCESS_KEYS: "AKIDBANNER:banner-secret-not-for-output", APPLICATION_IDS: "my-app" });
+  try {
+    const output = await server.waitForOutput((text) => text.includes("verify-otp-message") && text);
+    assert.match(output, /export AWS_ACCESS_KEY_ID=AKIDBANNER AWS_SECRET_ACCESS_KEY=SECRET /);
+    assert.match(output, /send-otp-message --endpoint-url \S+ --application-id my-app /);
+    assert.doesNotMatch(output, /banner-secret-not-for-output|=test/);
+  } finally {
+    await server.stop();
+  }
+});

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import * as edgeOtp from "edge-otp";
 import { WebhookTransport } from "../../../pkg/transports/webhook.js";
+import { example } from "../readme/blocks.js";
 import { SMS, deliveryOutcomeTests, refusedUrl, sendAndVerify, startProvider } from "./provider-stub.js";
 
 const SECRET = "whsec-do-not-leak-4f1e";
@@ -53,19 +54,10 @@ test("POSTs the SMS as JSON to the URL, signed", async () => {
   assert.ok(!receiverAccepts({ ...request, body: Buffer.from(String(request.body).replace("123456", "654321")) }, SECRET));
 });
 
-/** The receiver's check exactly as the README gives it (Web Crypto). */
-async function isFromEdgeOtp(request, secret, maxAgeSeconds = 300) {
-  const timestamp = request.headers.get("x-edge-otp-timestamp") ?? "";
-  const signature = request.headers.get("x-edge-otp-signature") ?? "";
-  const body = await request.text();
-  if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > maxAgeSeconds) return false;
-  if (!/^sha256=[0-9a-f]{64}$/.test(signature)) return false;
-  const key = await crypto.subtle.importKey(
-    "raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-  const mac = Uint8Array.from(signature.slice(7).match(/../g), (byte) => parseInt(byte, 16));
-  // crypto.subtle.verify compares in constant time.
-  return crypto.subtle.verify("HMAC", key, mac, new TextEncoder().encode(`${timestamp}.${body}`));
-}
+/** The receiver's check exactly as the README gives it (Web Crypto), taken from the README. */
+const { isFromEdgeOtp } = await import(
+  "data:text/javascript," + encodeURIComponent(`${example("README.md", "webhook-receiver").code}\nexport { isFromEdgeOtp };`)
+);
 
 test("the README's Web Crypto check accepts our POST and refuses changes and old ones", async () => {
   const asReceived = (request, changes = {}) =>
