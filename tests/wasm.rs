@@ -44,7 +44,7 @@ fn step(engine: &Engine, otp: &str, record: Option<String>, now: f64) -> JsValue
 
 #[wasm_bindgen_test]
 fn codes_come_from_web_crypto_and_differ() {
-    let mut engine = Engine::new(SECRET).unwrap();
+    let engine = Engine::new(SECRET, JsValue::UNDEFINED).unwrap();
     let codes: Vec<String> =
         (0..50).map(|_| code_in(&engine.send(APP, object(PARAMS), NOW).unwrap())).collect();
     assert!(codes.iter().all(|c| c.len() == 8));
@@ -56,7 +56,7 @@ fn codes_come_from_web_crypto_and_differ() {
 
 #[wasm_bindgen_test]
 fn json_text_and_objects_are_the_same_request() {
-    let mut engine = Engine::new(SECRET).unwrap();
+    let engine = Engine::new(SECRET, JsValue::UNDEFINED).unwrap();
     let from_text = engine.send(APP, JsValue::from_str(PARAMS), NOW).unwrap();
     let from_bytes =
         engine.send(APP, js_sys::Uint8Array::from(PARAMS.as_bytes()).into(), NOW).unwrap();
@@ -69,7 +69,7 @@ fn json_text_and_objects_are_the_same_request() {
 
 #[wasm_bindgen_test]
 fn send_then_verify_once() {
-    let mut engine = Engine::new(SECRET).unwrap();
+    let engine = Engine::new(SECRET, JsValue::UNDEFINED).unwrap();
     let sent = engine.send(APP, object(PARAMS), NOW).unwrap();
     assert_eq!(get(&sent, "ttlSeconds").as_f64(), Some(900.0));
     assert!(text(&sent, "storageKey").starts_with("otp_"));
@@ -88,7 +88,7 @@ fn send_then_verify_once() {
 
 #[wasm_bindgen_test]
 fn wrong_codes_lock_the_record() {
-    let mut engine = Engine::new(SECRET).unwrap();
+    let engine = Engine::new(SECRET, JsValue::UNDEFINED).unwrap();
     let sent = engine.send(APP, object(PARAMS), NOW).unwrap();
     let wrong = if code_in(&sent) == "00000000" { "00000001" } else { "00000000" };
     let mut record = text(&sent, "record");
@@ -108,7 +108,7 @@ fn wrong_codes_lock_the_record() {
 
 #[wasm_bindgen_test]
 fn errors_are_js_errors_named_after_pinpoint_exceptions() {
-    let mut engine = Engine::new(SECRET).unwrap();
+    let engine = Engine::new(SECRET, JsValue::UNDEFINED).unwrap();
     let bad = PARAMS.replace("\"CodeLength\":8", "\"CodeLength\":9");
     let e = engine.send(APP, object(&bad), NOW).unwrap_err();
     let error: &Error = e.dyn_ref().expect("an Error");
@@ -126,7 +126,7 @@ fn errors_are_js_errors_named_after_pinpoint_exceptions() {
     assert_eq!(text(&e, "name"), "InternalServerErrorException");
     assert_eq!(get(&e, "status").as_f64(), Some(500.0));
 
-    let e = Engine::new("short").err().unwrap();
+    let e = Engine::new("short", JsValue::UNDEFINED).err().unwrap();
     assert_eq!(text(&e, "name"), "InternalServerErrorException");
     let e = engine.send(APP, object(PARAMS), f64::NAN).unwrap_err();
     assert_eq!(text(&e, "name"), "InternalServerErrorException");
