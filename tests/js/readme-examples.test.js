@@ -25,32 +25,43 @@ const typeChecked = (block) => ["run", "check", "partial"].includes(block.mode);
 /** tsc's errors per generated file: [{ line (in the README), code, message }]. */
 let diagnostics = new Map();
 
+/** A Worker's blocks (id worker...) see the package as wrangler does: the workerd condition. */
+const forWorkers = (block) => block.id?.startsWith("worker") ?? false;
+
 before(async () => {
   rmSync(DIR, { recursive: true, force: true });
-  mkdirSync(DIR, { recursive: true });
-  for (const block of blocks.filter(typeChecked)) writeFileSync(join(DIR, sourceOf(block)), block.code + "\n");
-  writeFileSync(
-    join(DIR, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        allowJs: true,
-        checkJs: true,
-        target: "es2022",
-        module: "esnext",
-        moduleResolution: "bundler",
-        moduleDetection: "force", // each block is a module of its own
-        lib: ["es2022", "dom", "dom.iterable"],
-        types: ["node"],
-      },
-      include: ["*.js", "*.ts"],
-    }),
-  );
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  const { stdout = "", code = 0 } = await run(process.execPath, [tsc, "-p", DIR, "--pretty", "false"], { cwd: ROOT }).catch((e) => e);
-  diagnostics = parseDiagnostics(stdout);
-  if (code !== 0 && diagnostics.size === 0) throw new Error(`tsc failed:\n${stdout}`);
+  diagnostics = new Map();
+  for (const workers of [false, true]) {
+    const dir = join(DIR, workers ? "workers" : "default");
+    mkdirSync(dir, { recursive: true });
+    for (const block of blocks.filter((b) => typeChecked(b) && forWorkers(b) === workers)) {
+      writeFileSync(join(dir, sourceOf(block)), block.code + "\n");
+    }
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          allowJs: true,
+          checkJs: true,
+          target: "es2022",
+          module: "esnext",
+          moduleResolution: "bundler",
+          moduleDetection: "force", // each block is a module of its own
+          ...(workers
+            ? { customConditions: ["workerd"], lib: ["es2022"], types: ["@cloudflare/workers-types"] }
+            : { lib: ["es2022", "dom", "dom.iterable"], types: ["node"] }),
+        },
+        include: ["*.js", "*.ts"],
+      }),
+    );
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const { stdout = "", code = 0 } = await run(process.execPath, [tsc, "-p", dir, "--pretty", "false"], { cwd: ROOT }).catch((e) => e);
+    const found = parseDiagnostics(stdout);
+    if (code !== 0 && found.size === 0) throw new Error(`tsc failed:\n${stdout}`);
+    for (const [file, list] of found) diagnostics.set(file, list);
+  }
 });
 
 after(() => rmSync(DIR, { recursive: true, force: true }));
@@ -75,7 +86,7 @@ for (const block of blocks) {
       "tsc --strict",
     );
     if (block.mode !== "run") return;
-    let script = join(DIR, source);
+    let script = join(DIR, forWorkers(block) ? "workers" : "default", source);
     if (block.lang === "ts") {
       script = script.replace(/\.ts$/, ".mjs");
       writeFileSync(script, ts.transpileModule(block.code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText);
