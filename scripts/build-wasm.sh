@@ -24,6 +24,8 @@ wasm-bindgen --target web --out-dir "$out" --experimental-reset-state-function \
 # TypeScript's esnext.disposable lib; the package's declarations must check
 # on plain TypeScript 5.0 settings. The method itself stays in the glue.
 sed -i '/\[Symbol\.dispose\]()/d' "$out/edge_otp.d.ts"
+# The raw exports' declarations: nothing imports them, and the package doesn't ship them.
+rm -f "$out/edge_otp_bg.wasm.d.ts"
 
 # The features current Rust output uses; binaryen must be told of each.
 node_modules/.bin/wasm-opt "$out/edge_otp_bg.wasm" -o "$out/edge_otp_bg.wasm" -Oz \
