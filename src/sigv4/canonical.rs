@@ -1,5 +1,7 @@
 //! The canonical request: the one text that signer and verifier both hash.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+
 use super::Request;
 use crate::hash::{hex, sha256};
 
@@ -108,52 +110,22 @@ fn payload_hash(req: &Request) -> String {
     }
 }
 
+/// Everything but RFC 3986's unreserved characters is percent-encoded.
+const RESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+/// In a path '/' separates segments and stays.
+const RESERVED_IN_PATH: &AsciiSet = &RESERVED.remove(b'/');
+
 /// Percent-encoding with uppercase hex, leaving only RFC 3986 unreserved
 /// characters (and '/' in paths) as they are.
 pub fn uri_encode(bytes: &[u8], encode_slash: bool) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(bytes.len());
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || (b == b'/' && !encode_slash) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 0x0f) as usize] as char);
-        }
-    }
-    out
+    let set = if encode_slash { RESERVED } else { RESERVED_IN_PATH };
+    percent_encoding::percent_encode(bytes, set).to_string()
 }
 
 /// `%XX` sequences to bytes; anything else, including a malformed '%', is
 /// kept as it is. '+' stays '+': SigV4 does not treat it as a space.
 pub fn percent_decode(s: &str) -> Vec<u8> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let decoded = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&hi), Some(&lo)) => {
-                hex_value(hi).zip(hex_value(lo)).map(|(h, l)| h << 4 | l)
-            }
-            _ => None,
-        };
-        match decoded {
-            Some(b) => {
-                out.push(b);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    (digit as char).to_digit(16).map(|d| d as u8)
+    percent_encoding::percent_decode_str(s).collect()
 }
 
 /// Insertion sort: header and query lists are short (the verifier bounds
