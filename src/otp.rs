@@ -277,7 +277,10 @@ fn step(
     // A spent record stays until it expires, so later guesses, even right
     // ones, keep failing as AttemptsExhausted instead of NotFound.
     let attempts_left = record.attempts_left - 1;
-    let ttl_seconds = (record.expires_at_ms - now_ms).div_ceil(1000) as u32;
+    // Saturated, not wrapped: a record expiring centuries on (a corrupt
+    // store) must not get a TTL that wraps to almost nothing.
+    let ttl_seconds =
+        u32::try_from((record.expires_at_ms - now_ms).div_ceil(1000)).unwrap_or(u32::MAX);
     let wrong_guesses = record.wrong_guesses.saturating_add(1);
     let record = Record { attempts_left, wrong_guesses, ..record }.encode();
     Ok(answer(VerifyReason::Mismatch, VerifyAction::Write { record, ttl_seconds }, attempts_left))
