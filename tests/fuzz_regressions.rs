@@ -21,6 +21,7 @@ fn a_record_expiring_centuries_on_gets_the_longest_ttl_not_a_wrapped_one() {
         created_at_ms: 4_282_032_896,
         expires_at_ms: 18_444_774_001_905_101_088,
         attempts_left: 3_911_188_479,
+        wrong_guesses: 0,
     };
     let step = verify(&secret, "H", &params, Some(&record.encode()), 0).unwrap();
     assert_eq!(step.reason, VerifyReason::Mismatch);
@@ -30,6 +31,6 @@ fn a_record_expiring_centuries_on_gets_the_longest_ttl_not_a_wrapped_one() {
     assert_eq!(ttl_seconds, u32::MAX);
     assert_eq!(
         Record::decode(&written),
-        Ok(Record { attempts_left: 3_911_188_478, ..record })
+        Ok(Record { attempts_left: 3_911_188_478, wrong_guesses: 1, ..record })
     );
 }
