@@ -8,11 +8,14 @@
 //   APPLICATION_IDS  the application ids served, comma-separated; absent or "*" serves any.
 //   SMS_TRANSPORT    how SMS leave: "webhook", "twilio", "aws-sms", or "dev" (kept in
 //                    memory, delivered nowhere); see transports/index.js.
+//   ALLOWED_HOSTS    the hostnames (optional :port) signed requests may name, comma-separated;
+//                    unset, the host of each request's own URL (a warning says to set it).
 //   OTP_POLICY       the protection (send limits, guess budgets, single-use signatures)
 //                    as JSON; unset, the defaults are enforced, or off in development.
 //   DEV_MODE         "true" for `npm start` only: the settings above get dev
 //                    defaults, and /_dev/sms and /_dev/clock open (to loopback
 //                    hosts only). Never in production.
+import { AllowedHosts } from "./engine.js";
 import { createHandler, errorClass } from "./http.js";
 import { OtpService } from "./service.js";
 import { DevInbox } from "./transports/dev-inbox.js";
@@ -66,6 +69,14 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
   );
   if (!store) problems.push("No store was given (the runtime adapter must pass one).");
 
+  // Only loopback in development; ALLOWED_HOSTS, or else the request's own
+  // URL's host, when deployed.
+  const allowedHosts = dev
+    ? AllowedHosts.loopback()
+    : setting("ALLOWED_HOSTS", (value) => (value ? new AllowedHosts(String(value)) : null));
+  if (!dev && !settings.ALLOWED_HOSTS) {
+    log({ event: "warning", message: "ALLOWED_HOSTS is not set: signed requests are accepted for the host each request names; set it to this deployment's hostnames." });
+  }
   // Deployments are protected by default; development mode behaves exactly
   // like Pinpoint unless OTP_POLICY says otherwise.
   const policy = settings.OTP_POLICY ?? (dev ? DEV_POLICY : DEPLOYED_POLICY);
@@ -85,6 +96,7 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
   const handler = createHandler({
     service,
     credentials,
+    allowedHosts,
     applicationIds,
     devInbox: dev && transport instanceof DevInbox ? transport : undefined,
     devClock,

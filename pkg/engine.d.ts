@@ -1,18 +1,32 @@
 // The engine's inputs and outputs are declared by the Rust types themselves
 // (generated into wasm/edge_otp.d.ts); this file declares the JS wrappers.
 import type {
+  Admission,
   Delivery,
+  EngineOptions,
+  HistoryWrite,
+  Rules,
   LanguageInfo,
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendResult,
   Validation,
+  VerifiedSignature,
   VerifyOtpMessageRequestParameters,
   VerifyStep,
 } from "./wasm/edge_otp.js";
 
 export type {
+  Admission,
   Delivery,
+  EngineOptions,
+  HistoryWrite,
+  Mode,
+  PolicySetting,
+  Refusal,
+  Rule,
+  Rules,
+  Window,
   DeliveryStatus,
   Encoding,
   FieldError,
@@ -25,6 +39,7 @@ export type {
   SendResult,
   Sms,
   Validation,
+  VerifiedSignature,
   VerifyAction,
   VerifyOtpMessageRequestParameters,
   VerifyReason,
@@ -40,26 +55,58 @@ export type Parameters<T> = T | string | Uint8Array;
  * Methods throw {@link PinpointError}.
  */
 export declare class OtpEngine {
-  /** @param secret keys every HMAC: at least 16 bytes, ideally 32 random ones. */
-  constructor(secret: string);
+  /**
+   * @param secret keys every HMAC: at least 16 bytes, ideally 32 random ones.
+   * @param options.policy OTP_POLICY as JSON text or an object (`{}` enforces
+   *   the defaults); absent, no protection (Pinpoint's behaviour)
+   */
+  constructor(secret: string, options?: EngineOptions);
   /** Store `record` under `storageKey` for `ttlSeconds` (replacing any older code), then deliver `sms`. */
   send(
     applicationId: string,
     parameters: Parameters<SendOtpMessageRequestParameters>,
     nowMs?: number,
   ): SendResult;
+  /** A SendOtpMessage checked once: `admit` it against the number's history, then `issue` the code. */
+  sending(applicationId: string, parameters: Parameters<SendOtpMessageRequestParameters>): OtpSending;
   /** A VerifyOtpMessage checked once; step it through the store's compare-and-swap loop. */
   verification(
     applicationId: string,
     parameters: Parameters<VerifyOtpMessageRequestParameters>,
   ): OtpVerification;
+  /** The deployment's protection rules as in force. */
+  readonly policy: Rules;
+  /** Whether a signed request may be used once only (the policy's singleUseSignatures, not off). */
+  readonly singleUseSignatures: boolean;
+  /** Where to record a signature accepted now, and for how long. */
+  signatureRecord(signature: string, signedAtMs: number, nowMs?: number): { key: string; ttlSeconds: number };
   /** Frees the WebAssembly memory held by this engine. */
+  free(): void;
+}
+
+/** One SendOtpMessage, checked. Stored values absent are null. */
+export interface OtpSending {
+  readonly storageKey: string;
+  /** Where the number's history is kept. */
+  readonly numberKey: string;
+  /** False when the policy is off: the history need not be read. */
+  readonly protected: boolean;
+  /** May the number be sent a code now? Write back `write` with compare-and-swap. */
+  admit(history: string | null | undefined, nowMs?: number): Admission;
+  /** The code replacing `prior` (what `storageKey` holds): store it with compare-and-swap, then deliver. */
+  issue(prior: string | null | undefined, nowMs?: number): SendResult;
   free(): void;
 }
 
 /** One VerifyOtpMessage, checked: read `storageKey`, then `step` with what it holds. */
 export interface OtpVerification {
   readonly storageKey: string;
+  readonly numberKey: string;
+  readonly protected: boolean;
+  /** Counts a guess against the number's budget before the comparison, or refuses. */
+  reserve(history: string | null | undefined, nowMs?: number): Admission;
+  /** Takes back the guess reserved at `reservedAtMs` (a right code, or none compared). */
+  release(history: string | null | undefined, reservedAtMs: number): HistoryWrite | null;
   /** `record` is what the store holds under `storageKey`, or null. */
   step(record: string | null | undefined, nowMs?: number): VerifyStep;
   /** Frees the WebAssembly memory held by this verification. */
@@ -92,14 +139,24 @@ export interface AwsCredentials {
   sessionToken?: string;
 }
 
-/** Answers the access key id that signed; throws ForbiddenException. */
+/** The hosts a deployment answers to. */
+export declare class AllowedHosts {
+  /** `ALLOWED_HOSTS`: comma-separated hostnames, each with an optional port; throws BadRequestException naming a bad entry. */
+  constructor(setting: string);
+  /** 127.0.0.1, localhost and [::1], any port. */
+  static loopback(): AllowedHosts;
+  /** Whether a request signed with this `host` header is for this deployment (an entry without a port allows any). */
+  allows(host: string): boolean;
+}
+
+/** Who signed a request, with the signature and when it says it was signed. */
 export declare function verifySignature(
   request: SignedRequest,
   body: Uint8Array,
   service: string,
   credentials: Record<string, string>,
   nowMs?: number,
-): string;
+): VerifiedSignature;
 
 /** The headers to add to sign `request` (X-Amz-Date, Authorization, and X-Amz-Security-Token with a session token). */
 export declare function signRequest(

@@ -82,6 +82,11 @@ export class OtpEngine {
     return call(() => this.#core().singleUseSignatures);
   }
 
+  /** Where to record a signature accepted now, and for how long: `{ key, ttlSeconds }`. */
+  signatureRecord(signature, signedAtMs, nowMs = Date.now()) {
+    return call(() => this.#core().signatureRecord(signature, signedAtMs, nowMs));
+  }
+
   /** The deployment's protection rules as in force. */
   get policy() {
     return call(() => this.#core().policy);
@@ -128,9 +133,51 @@ export function languages() {
 }
 
 /**
+ * The hosts a deployment answers to: `new AllowedHosts(ALLOWED_HOSTS)`
+ * (comma-separated hostnames, each with an optional port) or
+ * `AllowedHosts.loopback()`; `allows(host)`.
+ */
+export class AllowedHosts {
+  #inner;
+
+  /** @param {string} setting throws BadRequestException naming a bad entry */
+  constructor(setting) {
+    this.#inner = setting === LOOPBACK ? core.AllowedHosts.loopback() : call(() => new core.AllowedHosts(setting));
+  }
+
+  static loopback() {
+    return new AllowedHosts(LOOPBACK);
+  }
+
+  /** Whether a request signed with this `host` header is for this deployment. */
+  allows(host) {
+    return call(() => this.#inner.allows(host));
+  }
+}
+const LOOPBACK = Symbol("loopback");
+
+/** The core's ForbiddenException for a request signed for another host. */
+export function wrongHostError(host) {
+  try {
+    call(() => core.refuseHost(host));
+  } catch (error) {
+    return error;
+  }
+}
+
+/** The core's ForbiddenException for a signature used before. */
+export function replayedError() {
+  try {
+    call(() => core.refuseReplay());
+  } catch (error) {
+    return error;
+  }
+}
+
+/**
  * Checks an incoming request's SigV4 signature. `credentials` maps access
- * key ids to secret access keys. Answers the access key id that signed;
- * throws ForbiddenException.
+ * key ids to secret access keys. Answers `{ accessKeyId, signature,
+ * signedAtMs }`; throws ForbiddenException.
  */
 export function verifySignature(request, body, service, credentials, nowMs = Date.now()) {
   const { method, path, query, headers } = request;

@@ -1,3 +1,4 @@
+import type { AllowedHosts } from "./engine.js";
 import type { Log, OtpService } from "./service.js";
 import type { DevInbox } from "./transports/dev-inbox.js";
 
@@ -14,6 +15,11 @@ export interface HandlerOptions {
    * any region); null turns authentication off (only behind other protection).
    */
   credentials: Readonly<Record<string, string>> | null;
+  /**
+   * The hosts a signed request may name (ALLOWED_HOSTS); null (the default)
+   * accepts only the host of the request's URL as the runtime received it.
+   */
+  allowedHosts?: AllowedHosts | null;
   /** The application ids served; null (the default) serves any. */
   applicationIds?: readonly string[] | null;
   /** Opens GET /_dev/sms to loopback hosts (127.0.0.1, localhost, [::1]). Development only: it shows the codes. */

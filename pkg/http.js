@@ -1,7 +1,7 @@
 // Pinpoint's OTP REST API as one Fetch-standard handler, (Request) => Promise<Response>.
 // Routing, body limits and response shapes are HTTP; every rule about the
 // request itself (parameters, signatures) is the core's.
-import { verifySignature } from "./engine.js";
+import { AllowedHosts, replayedError, verifySignature, wrongHostError } from "./engine.js";
 import { PinpointError } from "./errors.js";
 
 /** Pinpoint refuses bodies over this size; so do we, without reading them whole. */
@@ -33,12 +33,16 @@ const ROUTE = /^\/v1\/apps\/([^/]+)\/(otp|verify-otp)$/;
  * @param {(request: Request) => Promise<Response>} [options.staticFiles] answers
  *   GET and HEAD outside /v1/ and /_dev/ (the API wins); its 404 falls through
  *   to NotFoundException
+ * @param {import("./engine.js").AllowedHosts | null} [options.allowedHosts] the hosts a
+ *   signed request may name (ALLOWED_HOSTS); null accepts only the host of the
+ *   request's URL as the runtime received it
  * @param {() => number} [options.clock] milliseconds since the epoch, for signature times
  * @param {(event: object) => void} [options.log]
  */
 export function createHandler({
   service,
   credentials,
+  allowedHosts = null,
   applicationIds = null,
   devInbox,
   devClock,
@@ -79,13 +83,17 @@ export function createHandler({
     }
     const body = await readBody(request);
     if (credentials) {
-      verifySignature(
+      const verified = verifySignature(
         { method: request.method, path: url.pathname, query: url.search.slice(1), headers: [...request.headers] },
         body,
         "mobiletargeting",
         credentials,
         clock(),
       );
+      // Signed for this deployment: a signature carries its host.
+      const host = request.headers.get("host") ?? url.host;
+      if (!(allowedHosts ?? new AllowedHosts(url.host)).allows(host)) throw wrongHostError(host);
+      if (!(await service.claimSignature(verified, clock()))) throw replayedError();
     }
     const applicationId = decodePathSegment(match[1]);
     if (applicationId === null || (applicationIds && !applicationIds.includes(applicationId))) {

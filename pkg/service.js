@@ -97,6 +97,17 @@ export class OtpService {
   }
 
   /**
+   * Records a signature the handler accepted, when the policy says each may
+   * be used once (`verified` is what verifySignature answered). Answers
+   * false when it was used before.
+   */
+  async claimSignature(verified, nowMs = Date.now()) {
+    if (!this.#engine.singleUseSignatures) return true;
+    const { key, ttlSeconds } = this.#engine.signatureRecord(verified.signature, verified.signedAtMs, nowMs);
+    return this.#storeCall(() => this.#store.compareAndSwap(key, null, "used", ttlSeconds));
+  }
+
+  /**
    * Applies a decision on a number's history with compare-and-swap: logs
    * what a rule said (refused or only monitored), throws a refusal that is
    * enforced, and writes the history back otherwise.

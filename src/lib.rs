@@ -19,6 +19,7 @@ pub mod otp_templates;
 pub mod params;
 pub mod policy;
 pub mod record;
+pub mod replay;
 pub mod sigv4;
 pub mod sms;
 pub mod template;

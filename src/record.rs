@@ -22,6 +22,8 @@ pub const FORMAT_VERSION: u32 = 2;
 pub const KEY_PREFIX: &str = "otp_";
 /// Number histories' keys start with this.
 pub const NUMBER_KEY_PREFIX: &str = "num_";
+/// Used signatures' keys start with this.
+pub const SIGNATURE_KEY_PREFIX: &str = "sig_";
 
 /// Shortest secret accepted: HMAC keys below 128 bits invite brute force.
 pub const MIN_SECRET_BYTES: usize = 16;
@@ -66,6 +68,12 @@ impl Secret {
     ) -> String {
         let mac = self.mac(b"edge-otp code v1", [application_id, reference_id, destination, code]);
         base64url(&mac)
+    }
+
+    /// The storage key of a used request signature: telling nothing of it.
+    pub fn signature_key(&self, signature: &str) -> String {
+        let mac = self.mac(b"edge-otp signature key v1", [signature]);
+        format!("{SIGNATURE_KEY_PREFIX}{}", base64url(&mac))
     }
 
     /// The storage key of a number's history (send and wrong-guess times)

@@ -350,11 +350,13 @@ fn suite_signed_requests_pass_the_verifier() {
         }
         let verified = result.unwrap_or_else(|e| panic!("{}: rejected: {e}", case.name));
         assert_eq!(
-            verified,
-            Verified { access_key_id: ctx.access_key_id.clone(), region: ctx.region.clone() },
+            (verified.access_key_id.as_str(), verified.region.as_str()),
+            (ctx.access_key_id.as_str(), ctx.region.as_str()),
             "{}",
             case.name
         );
+        assert_eq!(verified.signature, case.read("header-signature.txt").trim(), "{}", case.name);
+        assert_eq!(verified.signed_at_ms, now, "{}", case.name);
         // Exactly 15 minutes either way is still accepted.
         for now in [now - FIFTEEN_MIN_MS, now + FIFTEEN_MIN_MS] {
             verify_at(case, &signed, &ctx.service, now)
@@ -534,7 +536,9 @@ fn message(result: Result<Verified, Error>) -> String {
 #[test]
 fn verifier_accepts_a_signed_pinpoint_request() {
     let verified = check(&pinpoint_request(), NOW).unwrap();
-    assert_eq!(verified, Verified { access_key_id: AKID.into(), region: "eu-west-1".into() });
+    assert_eq!((verified.access_key_id.as_str(), verified.region.as_str()), (AKID, "eu-west-1"));
+    assert_eq!(verified.signature.len(), 64);
+    assert_eq!(verified.signed_at_ms, ms_from_amz_date(NOW).unwrap());
 }
 
 #[test]

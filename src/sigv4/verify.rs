@@ -16,6 +16,10 @@ pub const MAX_CLOCK_SKEW_MS: u64 = 15 * 60 * 1000;
 pub struct Verified {
     pub access_key_id: String,
     pub region: String,
+    /// The request's signature (hex), for refusing it a second time.
+    pub signature: String,
+    /// When the request says it was signed (ms since the epoch).
+    pub signed_at_ms: u64,
 }
 
 /// Checks an incoming request's SigV4 Authorization header for `service`
@@ -49,6 +53,8 @@ pub fn verify(
     Ok(Verified {
         access_key_id: credential.access_key_id.to_string(),
         region: credential.region.to_string(),
+        signature: expected,
+        signed_at_ms: request_ms,
     })
 }
 

@@ -111,6 +111,24 @@ impl Engine {
         rules.mode != Mode::Off && rules.single_use_signatures
     }
 
+    /// Where to record a signature accepted at `nowMs`, and for how long
+    /// (until its date check would refuse it anyway).
+    #[wasm_bindgen(js_name = signatureRecord, unchecked_return_type = "SignatureRecord")]
+    pub fn signature_record(
+        &self,
+        signature: &str,
+        #[wasm_bindgen(js_name = signedAtMs)] signed_at_ms: f64,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let (key, ttl_seconds) = crate::replay::signature_record(
+            &self.shared.secret,
+            signature,
+            now(signed_at_ms)?,
+            now(now_ms)?,
+        );
+        to_js(&SignatureRecord { key, ttl_seconds })
+    }
+
     /// The deployment's policy as it is in force, for the start banner.
     #[wasm_bindgen(getter, unchecked_return_type = "Rules")]
     pub fn policy(&self) -> JsResult<JsValue> {
@@ -131,6 +149,15 @@ fn policy_option(options: &JsValue) -> Result<Policy, Error> {
     } else {
         Policy::read(serde_wasm_bindgen::Deserializer::from(policy))
     }
+}
+
+/// Where a used signature is kept, and for how long.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct SignatureRecord {
+    key: String,
+    ttl_seconds: u32,
 }
 
 /// A decision on a number's history, as the host applies it: go ahead or

@@ -18,7 +18,7 @@ pub use delivery::delivery_status;
 pub use engine::{Engine, Verification};
 pub use error::exceptions;
 pub use message::{languages, render, validate};
-pub use signature::{sign_request, verify_signature};
+pub use signature::{refuse_host, refuse_replay, sign_request, verify_signature, AllowedHosts};
 
 use crate::error::{Error, Exception};
 use serde::Serialize;

@@ -97,7 +97,9 @@ export async function signedFetch(base, path, body, options = {}) {
   const url = new URL(path, base);
   const bytes =
     body instanceof Uint8Array ? body : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body));
-  const headers = [["content-type", "application/json"]];
+  // Signed, and new for each request, as the AWS SDKs send it: two
+  // requests alike in the same second are then not one replayed.
+  const headers = [["content-type", "application/json"], ["amz-sdk-invocation-id", crypto.randomUUID()]];
   const signature = signRequest(
     { method, host: url.host, path: url.pathname, query: url.search.slice(1), headers },
     bytes,

@@ -6,7 +6,9 @@
 // takes on a busy machine.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { PARAMS, codeOf, inbox, send, startDevServer, verify, wrongCode } from "./dev-server.js";
+import { request as httpRequest } from "node:http";
+import { signRequest } from "edge-otp";
+import { DEV_CREDENTIALS, PARAMS, codeOf, inbox, send, startDevServer, verify, wrongCode } from "./dev-server.js";
 import { startDenoDevServer } from "../deno/deno-dev-server.js";
 
 const POLICY = JSON.stringify({
@@ -36,6 +38,26 @@ async function setClock(base, offsetMs) {
 const number = (n) => `+1206555${String(n).padStart(4, "0")}`;
 const params = (n, ReferenceId, extra = {}) => ({ ...PARAMS, DestinationIdentity: number(n), ReferenceId, ...extra });
 const guess = (n, ReferenceId, Otp) => ({ ReferenceId, DestinationIdentity: number(n), Otp });
+
+/** One signed request, to be sent as often as a test likes: a captured one. */
+function capture(base, path, body, host = new URL(base).host) {
+  const bytes = new TextEncoder().encode(JSON.stringify(body));
+  const headers = [["content-type", "application/json"], ["host", host]];
+  const signature = signRequest({ method: "POST", host, path, query: "", headers }, bytes, DEV_CREDENTIALS, "us-east-1", "mobiletargeting");
+  const all = Object.fromEntries([...headers, ...signature]);
+  const url = new URL(path, base);
+  // node:http, which sends the Host given (fetch would write its own).
+  return () =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, path, method: "POST", headers: all }, (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (chunk) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode, type: res.headers["x-amzn-errortype"], json: JSON.parse(text) }));
+      });
+      req.on("error", reject);
+      req.end(bytes);
+    });
+}
 
 async function expectRefused(answer, message) {
   assert.equal(answer.response.status, 429, JSON.stringify(answer.json));
@@ -138,6 +160,43 @@ for (const [runtime, start] of RUNTIMES) {
       assert.deepEqual(
         (await verify(server.url, "guesses", guess(5, "ref-11", await codeOf(server.url, fresh.json)))).json,
         { Valid: true },
+      );
+    });
+
+    test("a replayed signed send is refused: no second SMS", async () => {
+      await setClock(server.url, 0);
+      const sendIt = capture(server.url, "/v1/apps/replay/otp", params(7, "replay-1"));
+      const before = (await inbox(server.url)).length;
+      assert.equal((await sendIt()).status, 200);
+      const again = await sendIt();
+      assert.deepEqual([again.status, again.type], [403, "ForbiddenException"]);
+      assert.equal(again.json.Message, "This signed request was already used; sign it again to retry.");
+      assert.equal((await inbox(server.url)).length, before + 1);
+    });
+
+    test("a replayed signed verify is refused: no attempt used", async () => {
+      await setClock(server.url, 0);
+      const sent = await send(server.url, "replay", params(8, "replay-2", { AllowedAttempts: 1 }));
+      const code = await codeOf(server.url, sent.json);
+      const wrongOnce = capture(server.url, "/v1/apps/replay/verify-otp", guess(8, "replay-2", wrongCode(code)));
+      // The one allowed attempt is spent by the real wrong guess...
+      assert.deepEqual((await wrongOnce()).json, { Valid: false });
+      // ...and its replays don't reach the code at all.
+      for (let i = 0; i < 3; i++) assert.equal((await wrongOnce()).status, 403);
+      const other = await send(server.url, "replay", params(9, "replay-3", { AllowedAttempts: 1 }));
+      const otherCode = await codeOf(server.url, other.json);
+      const rightOnce = capture(server.url, "/v1/apps/replay/verify-otp", guess(9, "replay-3", wrongCode(otherCode)));
+      await rightOnce();
+      assert.equal((await rightOnce()).status, 403, "a replayed wrong guess can't lock the real user out");
+    });
+
+    test("a request signed for another host is refused", async () => {
+      const forged = capture(server.url, "/v1/apps/host/otp", params(10, "host-1"), "edge-otp.example.com");
+      const answer = await forged();
+      assert.deepEqual([answer.status, answer.type], [403, "ForbiddenException"]);
+      assert.equal(
+        answer.json.Message,
+        'This request was signed for host "edge-otp.example.com", which this deployment does not serve.',
       );
     });
 
