@@ -7,10 +7,11 @@ use crate::code::Entropy;
 use crate::member::quote;
 use crate::error::Error;
 use crate::identity::OriginationKind;
+use crate::otp_templates::{self, AppMessages};
 use crate::params::{SendOtpParameters, VerifyOtpParameters};
 use crate::record::{Record, Secret};
 use crate::sms::Encoding;
-use crate::template;
+use crate::template::Message;
 use serde::Serialize;
 
 /// The application ids Pinpoint's paths carry: letters, digits, `.`, `_`, `-`.
@@ -64,10 +65,14 @@ pub struct SendResult {
     pub sms: Sms,
 }
 
+/// SendOtpMessage: a code, its record, and the SMS. `messages` is the
+/// application's entry of `OTP_TEMPLATES`, if any (`compose` writes the SMS
+/// from it); a send it refuses (a DLT mismatch) stores and sends nothing.
 pub fn send(
     secret: &Secret,
     application_id: &str,
     params: &SendOtpParameters,
+    messages: Option<&AppMessages>,
     now_ms: u64,
     entropy: &mut Entropy,
 ) -> Result<SendResult, Error> {
@@ -87,7 +92,7 @@ pub fn send(
         expires_at_ms,
         attempts_left: params.allowed_attempts,
     };
-    let message = template::render(params.language, &code, &params.brand_name);
+    let message = message(params, messages, &code)?;
     Ok(SendResult {
         storage_key: secret.storage_key(application_id, reference_id, destination),
         record: record.encode(),
@@ -105,6 +110,23 @@ pub fn send(
             template_id: params.template_id.clone(),
         },
     })
+}
+
+/// The SMS text a send of `params` writes for `code` (see
+/// `otp_templates::compose`), or why it may not be sent.
+pub fn message(
+    params: &SendOtpParameters,
+    messages: Option<&AppMessages>,
+    code: &str,
+) -> Result<Message, Error> {
+    otp_templates::compose(
+        messages,
+        params.language,
+        code,
+        &params.brand_name,
+        params.validity_period,
+        params.template_id.as_deref(),
+    )
 }
 
 /// Why a verify answered as it did.
@@ -275,11 +297,11 @@ mod tests {
         let extra: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&format!("{{{}}}", extra.trim_start_matches(", "))).unwrap();
         request.extend(extra);
-        SendOtpParameters::from_json(&serde_json::to_vec(&request).unwrap()).unwrap()
+        SendOtpParameters::from_json(&serde_json::to_vec(&request).unwrap(), false).unwrap()
     }
 
     fn sent(extra: &str) -> SendResult {
-        send(&secret(), APP, &params(extra), NOW, &mut Entropy::new()).unwrap()
+        send(&secret(), APP, &params(extra), None, NOW, &mut Entropy::new()).unwrap()
     }
 
     /// The code, read back from the SMS the way a user would.
@@ -469,13 +491,41 @@ mod tests {
     }
 
     #[test]
+    fn the_applications_messages_write_the_sms_and_a_dlt_mismatch_sends_nothing() {
+        let setting = crate::otp_templates::OtpTemplates::from_json(
+            r#"{"applications": {"*": {
+                "templates": {"en-US": "{{otp}} is your {{brand}} code, valid {{minutes}} minutes."},
+                "webOtpDomain": "example.com",
+                "dlt": {"1107": {"text": "{#var#} is your {#var#} code, valid {#var#} minutes.\n\n@example.com #{#var#}"}}
+            }}}"#,
+        )
+        .unwrap();
+        let messages = setting.for_application(APP);
+        let send_with = |extra: &str| {
+            send(&secret(), APP, &params(extra), messages, NOW, &mut Entropy::new())
+        };
+        let s = send_with(r#", "ValidityPeriod": 10, "TemplateId": "1107""#).unwrap();
+        let code = &s.sms.body[..6];
+        assert_eq!(
+            s.sms.body,
+            format!("{code} is your ExampleCorp code, valid 10 minutes.\n\n@example.com #{code}")
+        );
+        assert_eq!((s.sms.encoding, s.sms.segments), (Encoding::Gsm7, 1));
+        assert_eq!(s.sms.template_id.as_deref(), Some("1107"));
+        // German falls back to the default text, which is not the registered one.
+        let e = send_with(r#", "Language": "de-DE", "TemplateId": "1107""#).unwrap_err();
+        assert_eq!((e.exception, e.field), (Exception::BadRequest, Some("TemplateId")));
+        assert!(e.message.starts_with("the message does not match DLT template \"1107\""), "{}", e.message);
+    }
+
+    #[test]
     fn unreadable_records_and_bad_application_ids_are_errors() {
         let e = verify(&secret(), APP, &guess("123456"), Some("garbage"), NOW).unwrap_err();
         assert_eq!(e.exception, Exception::InternalServerError);
         for bad in ["", "a/b", "app id", &"a".repeat(65)] {
             let e = verify(&secret(), bad, &guess("123456"), None, NOW).unwrap_err();
             assert_eq!((e.exception, e.field), (Exception::BadRequest, Some("ApplicationId")));
-            let e = send(&secret(), bad, &params(""), NOW, &mut Entropy::new()).unwrap_err();
+            let e = send(&secret(), bad, &params(""), None, NOW, &mut Entropy::new()).unwrap_err();
             assert_eq!(e.field, Some("ApplicationId"));
         }
         assert!(check_application_id(&"a".repeat(64)).is_ok());
