@@ -8,6 +8,9 @@
 //   APPLICATION_IDS  the application ids served, comma-separated; absent or "*" serves any.
 //   SMS_TRANSPORT    how SMS leave: "webhook", "twilio", "aws-sms", or "dev" (kept in
 //                    memory, delivered nowhere); see transports/index.js.
+//   OTP_TEMPLATES    each application's own messages (templates, WebOTP line, app
+//                    hash, DLT templates, extended languages), as JSON; see
+//                    docs/messages.md. Absent: every message is Pinpoint's.
 //   DEV_MODE         "true" for `npm start` only: the settings above get dev
 //                    defaults, and /_dev/sms and /_dev/clock open. Never in production.
 import { createHandler } from "./http.js";
@@ -60,10 +63,13 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
 
   let service;
   if (secret !== undefined) {
+    // The core reads and checks OTP_TEMPLATES: JSON text, or an object (a
+    // Worker's vars may hold one). A bad one names its fields, a line each.
+    const templates = settings.OTP_TEMPLATES || undefined;
     try {
-      service = new OtpService({ secret, store, transport, clock, log });
+      service = new OtpService({ secret, store, transport, clock, log, templates });
     } catch (error) {
-      problems.push(`OTP_SECRET: ${error.message}.`);
+      problems.push(error.field === "OTP_TEMPLATES" ? error.message : `OTP_SECRET: ${error.message}.`);
     }
   }
   if (problems.length > 0) throw new Error(`edge-otp refuses to start: ${problems.join(" ")}`);

@@ -2,10 +2,12 @@
 // (generated into wasm/edge_otp.d.ts); this file declares the JS wrappers.
 import type {
   Delivery,
+  EngineOptions,
   LanguageInfo,
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendResult,
+  ValidateOptions,
   Validation,
   VerifyOtpMessageRequestParameters,
   VerifyStep,
@@ -14,16 +16,21 @@ import type {
 export type {
   Delivery,
   DeliveryStatus,
+  DltTemplateSetting,
   Encoding,
+  EngineOptions,
   FieldError,
   LanguageInfo,
   LanguageTag,
   OriginationKind,
+  OtpTemplatesApplication,
+  OtpTemplatesSetting,
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendOtpParameters,
   SendResult,
   Sms,
+  ValidateOptions,
   Validation,
   VerifyAction,
   VerifyOtpMessageRequestParameters,
@@ -40,14 +47,24 @@ export type Parameters<T> = T | string | Uint8Array;
  * Methods throw {@link PinpointError}.
  */
 export declare class OtpEngine {
-  /** @param secret keys every HMAC: at least 16 bytes, ideally 32 random ones. */
-  constructor(secret: string);
+  /**
+   * @param secret keys every HMAC: at least 16 bytes, ideally 32 random ones.
+   * @param options the deployment's settings; a bad one throws, naming it
+   *   (`templates`: BadRequestException on `OTP_TEMPLATES`, a line per problem).
+   */
+  constructor(secret: string, options?: EngineOptions);
   /** Store `record` under `storageKey` for `ttlSeconds` (replacing any older code), then deliver `sms`. */
   send(
     applicationId: string,
     parameters: Parameters<SendOtpMessageRequestParameters>,
     nowMs?: number,
   ): SendResult;
+  /** The SMS text a send would deliver, with `otp` as its code; throws what send would. */
+  preview(
+    applicationId: string,
+    parameters: Parameters<SendOtpMessageRequestParameters>,
+    otp: string,
+  ): RenderedMessage;
   /** A VerifyOtpMessage checked once; step it through the store's compare-and-swap loop. */
   verification(
     applicationId: string,
@@ -67,7 +84,7 @@ export interface OtpVerification {
 }
 
 /** Every broken rule, one per field, without throwing: for forms. */
-export declare function validate(parameters: unknown): Validation;
+export declare function validate(parameters: unknown, options?: ValidateOptions): Validation;
 export declare function render(language: string, otp: string, brandName: string): RenderedMessage;
 export declare function languages(): LanguageInfo[];
 

@@ -38,19 +38,25 @@ function fromCore(error) {
 
 export class OtpEngine {
   #secret;
+  #options;
   #engine;
   #generation;
 
-  /** @param {string} secret keys every HMAC: at least 16 bytes, ideally 32 random ones. */
-  constructor(secret) {
+  /**
+   * @param {string} secret keys every HMAC: at least 16 bytes, ideally 32 random ones.
+   * @param {import("./wasm/edge_otp.js").EngineOptions} [options] the deployment's
+   *   settings, read and checked in the core: `templates` (OTP_TEMPLATES).
+   */
+  constructor(secret, options) {
     this.#secret = secret;
+    this.#options = options;
     this.#core();
   }
 
   /** The core engine of the current instance, made again after a trap. */
   #core() {
     if (this.#generation !== generation) {
-      this.#engine = call(() => new core.Engine(this.#secret));
+      this.#engine = call(() => new core.Engine(this.#secret, this.#options));
       this.#generation = generation;
     }
     return this.#engine;
@@ -59,6 +65,11 @@ export class OtpEngine {
   /** SendOtpMessage: what to store, and the SMS to deliver. */
   send(applicationId, parameters, nowMs = Date.now()) {
     return call(() => this.#core().send(applicationId, parameters, nowMs));
+  }
+
+  /** The SMS text a send would deliver, with `otp` as its code: for previews. */
+  preview(applicationId, parameters, otp) {
+    return call(() => this.#core().preview(applicationId, parameters, otp));
   }
 
   /** VerifyOtpMessage, checked once: its `storageKey`, and a `step` per compare-and-swap round. */
@@ -90,8 +101,8 @@ class OtpVerification {
   }
 }
 
-export function validate(parameters) {
-  return call(() => core.validate(parameters));
+export function validate(parameters, options) {
+  return call(() => core.validate(parameters, options));
 }
 
 export function render(language, otp, brandName) {

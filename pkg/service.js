@@ -21,9 +21,11 @@ export class OtpService {
    * @param {import("./transports/types.js").SmsTransport} options.transport
    * @param {() => number} [options.clock] milliseconds since the epoch
    * @param {(event: object) => void} [options.log] structured events, never secrets
+   * @param {string | object} [options.templates] OTP_TEMPLATES: this and every other
+   *   engine option (OtpEngine's second argument) go on to the engine.
    */
-  constructor({ secret, store, transport, clock = Date.now, log = () => {} }) {
-    this.#engine = new OtpEngine(secret);
+  constructor({ secret, store, transport, clock = Date.now, log = () => {}, ...engineOptions }) {
+    this.#engine = new OtpEngine(secret, engineOptions);
     this.#store = store;
     this.#transport = transport;
     this.#clock = clock;
