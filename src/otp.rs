@@ -515,7 +515,8 @@ mod tests {
         // German falls back to the default text, which is not the registered one.
         let e = send_with(r#", "Language": "de-DE", "TemplateId": "1107""#).unwrap_err();
         assert_eq!((e.exception, e.field), (Exception::BadRequest, Some("TemplateId")));
-        assert!(e.message.starts_with("the message does not match DLT template \"1107\""), "{}", e.message);
+        let expected = "the message does not match DLT template \"1107\"";
+        assert!(e.message.starts_with(expected), "{}", e.message);
     }
 
     #[test]

@@ -91,8 +91,9 @@ impl OtpTemplates {
         describe: impl FnOnce(D::Error) -> M,
     ) -> Result<OtpTemplates, Vec<Error>> {
         let raw = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let at = format!("{SETTING}.{}", e.path());
-            vec![problem(at.trim_end_matches('.'), describe(e.into_inner()))]
+            let path = e.path().to_string();
+            let at = if path == "." { SETTING.to_owned() } else { format!("{SETTING}.{path}") };
+            vec![problem(&at, describe(e.into_inner()))]
         })?;
         OtpTemplates::check(raw)
     }
@@ -598,6 +599,8 @@ mod tests {
         let e = OtpTemplates::from_deserializer(bad, |e| e).unwrap_err();
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e[0].message.starts_with("OTP_TEMPLATES.applications.my-app.templates.en-US: "));
+        let e = OtpTemplates::from_deserializer(serde_json::json!([]), |e| e).unwrap_err();
+        assert_eq!(e[0].message, "OTP_TEMPLATES: invalid type: sequence, expected an object");
     }
 
     #[test]

@@ -606,7 +606,8 @@ mod tests {
                 .filter(|m| !m.contains(&format!("\"{field}\"")))
                 .collect::<Vec<_>>()
                 .join(",");
-            let e = SendOtpParameters::from_json(format!("{{{without}}}").as_bytes(), false).unwrap_err();
+            let without = format!("{{{without}}}");
+            let e = SendOtpParameters::from_json(without.as_bytes(), false).unwrap_err();
             assert_eq!(
                 (e.field, e.message.as_str()),
                 (Some(field), &*format!("{field} is required"))
