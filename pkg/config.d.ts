@@ -1,3 +1,4 @@
+import type { OtpTemplatesSetting } from "./engine.js";
 import type { FetchHandler } from "./http.js";
 import type { Log, OtpService } from "./service.js";
 import type { OtpStore } from "./stores/types.js";
@@ -12,6 +13,8 @@ export interface OtpSettings {
   APPLICATION_IDS?: string;
   /** "dev" (kept in memory, delivered nowhere). */
   SMS_TRANSPORT?: string;
+  /** Each application's own messages, as JSON (or the same object in a Worker's vars); see docs/messages.md. */
+  OTP_TEMPLATES?: string | OtpTemplatesSetting;
   /** "true" for `npm start` only: dev defaults, /_dev/sms and /_dev/clock. Never in production. */
   DEV_MODE?: string;
 }
@@ -31,7 +34,8 @@ export interface FromEnvOptions {
 /**
  * The service and its handler from the settings. Throws an Error naming
  * every missing or malformed setting (never echoing a secret): the service
- * must not start without OTP_SECRET and ACCESS_KEYS.
+ * must not start without OTP_SECRET and ACCESS_KEYS, or with a bad
+ * OTP_TEMPLATES (each problem named by its field's path).
  */
 export declare function fromEnv(
   env: OtpSettings,

@@ -12,6 +12,9 @@
 //                    unset, the host of each request's own URL (a warning says to set it).
 //   OTP_POLICY       the protection (send limits, guess budgets, single-use signatures)
 //                    as JSON; unset, the defaults are enforced, or off in development.
+//   OTP_TEMPLATES    each application's own messages (templates, WebOTP line, app
+//                    hash, DLT templates, extended languages), as JSON; see
+//                    docs/messages.md. Absent: every message is Pinpoint's.
 //   DEV_MODE         "true" for `npm start` only: the settings above get dev
 //                    defaults, and /_dev/sms and /_dev/clock open (to loopback
 //                    hosts only). Never in production.
@@ -82,10 +85,17 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
   const policy = settings.OTP_POLICY ?? (dev ? DEV_POLICY : DEPLOYED_POLICY);
   let service;
   if (secret !== undefined) {
+    // The core reads and checks OTP_TEMPLATES: JSON text, or an object (a
+    // Worker's vars may hold one). A bad one names its fields, a line each.
+    const templates = settings.OTP_TEMPLATES || undefined;
     try {
-      service = new OtpService({ secret, store: withOpaqueErrors(store), transport, policy, clock, log });
+      service = new OtpService({ secret, store: withOpaqueErrors(store), transport, policy, clock, log, templates });
     } catch (error) {
-      problems.push(error.field === "OTP_POLICY" ? `${error.message}.` : `OTP_SECRET: ${error.message}.`);
+      problems.push(
+        error.field === "OTP_TEMPLATES" ? error.message
+          : error.field === "OTP_POLICY" ? `${error.message}.`
+          : `OTP_SECRET: ${error.message}.`,
+      );
     }
   }
   if (problems.length > 0) throw new Error(`edge-otp refuses to start: ${problems.join(" ")}`);

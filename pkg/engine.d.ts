@@ -10,6 +10,7 @@ import type {
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendResult,
+  ValidateOptions,
   Validation,
   VerifiedSignature,
   VerifyOtpMessageRequestParameters,
@@ -19,7 +20,6 @@ import type {
 export type {
   Admission,
   Delivery,
-  EngineOptions,
   HistoryWrite,
   Mode,
   PolicySetting,
@@ -28,16 +28,21 @@ export type {
   Rules,
   Window,
   DeliveryStatus,
+  DltTemplateSetting,
   Encoding,
+  EngineOptions,
   FieldError,
   LanguageInfo,
   LanguageTag,
   OriginationKind,
+  OtpTemplatesApplication,
+  OtpTemplatesSetting,
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendOtpParameters,
   SendResult,
   Sms,
+  ValidateOptions,
   Validation,
   VerifiedSignature,
   VerifyAction,
@@ -57,8 +62,10 @@ export type Parameters<T> = T | string | Uint8Array;
 export declare class OtpEngine {
   /**
    * @param secret keys every HMAC: at least 16 bytes, ideally 32 random ones.
-   * @param options.policy OTP_POLICY as JSON text or an object (`{}` enforces
-   *   the defaults); absent, no protection (Pinpoint's behaviour)
+   * @param options the deployment's settings; a bad one throws, naming it:
+   *   `policy` (OTP_POLICY as JSON text or an object; `{}` enforces the
+   *   defaults, absent means no protection) and `templates` (OTP_TEMPLATES:
+   *   BadRequestException on `OTP_TEMPLATES`, a line per problem).
    */
   constructor(secret: string, options?: EngineOptions);
   /** Store `record` under `storageKey` for `ttlSeconds` (replacing any older code), then deliver `sms`. */
@@ -69,6 +76,12 @@ export declare class OtpEngine {
   ): SendResult;
   /** A SendOtpMessage checked once: `admit` it against the number's history, then `issue` the code. */
   sending(applicationId: string, parameters: Parameters<SendOtpMessageRequestParameters>): OtpSending;
+  /** The SMS text a send would deliver, with `otp` as its code; throws what send would. */
+  preview(
+    applicationId: string,
+    parameters: Parameters<SendOtpMessageRequestParameters>,
+    otp: string,
+  ): RenderedMessage;
   /** A VerifyOtpMessage checked once; step it through the store's compare-and-swap loop. */
   verification(
     applicationId: string,
@@ -114,7 +127,7 @@ export interface OtpVerification {
 }
 
 /** Every broken rule, one per field, without throwing: for forms. */
-export declare function validate(parameters: unknown): Validation;
+export declare function validate(parameters: unknown, options?: ValidateOptions): Validation;
 export declare function render(language: string, otp: string, brandName: string): RenderedMessage;
 export declare function languages(): LanguageInfo[];
 

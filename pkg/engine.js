@@ -44,10 +44,11 @@ export class OtpEngine {
 
   /**
    * @param {string} secret keys every HMAC: at least 16 bytes, ideally 32 random ones.
-   * @param {{ policy?: string | object }} [options] `policy`: OTP_POLICY as
-   *   JSON text or an object (`{}` enforces the defaults); absent, none
+   * @param {import("./wasm/edge_otp.js").EngineOptions} [options] the deployment's
+   *   settings, read and checked in the core: `policy` (OTP_POLICY; `{}`
+   *   enforces the defaults, absent means none) and `templates` (OTP_TEMPLATES)
    */
-  constructor(secret, options = {}) {
+  constructor(secret, options) {
     this.#secret = secret;
     this.#options = options;
     this.#core();
@@ -70,6 +71,11 @@ export class OtpEngine {
   /** SendOtpMessage, checked once: its keys, `admit` for the number's history, `issue` for the code. */
   sending(applicationId, parameters) {
     return new Steps(call(() => this.#core().sending(applicationId, parameters)), ["admit", "issue"]);
+  }
+
+  /** The SMS text a send would deliver, with `otp` as its code: for previews. */
+  preview(applicationId, parameters, otp) {
+    return call(() => this.#core().preview(applicationId, parameters, otp));
   }
 
   /** VerifyOtpMessage, checked once: its keys, `reserve`/`release` for the number's history, a `step` per round. */
@@ -120,8 +126,8 @@ class Steps {
   }
 }
 
-export function validate(parameters) {
-  return call(() => core.validate(parameters));
+export function validate(parameters, options) {
+  return call(() => core.validate(parameters, options));
 }
 
 export function render(language, otp, brandName) {

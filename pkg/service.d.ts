@@ -1,5 +1,5 @@
 import type {
-  OtpEngine, Parameters, SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters, VerifyStep,
+  EngineOptions, OtpEngine, Parameters, SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters, VerifyStep,
 } from "./engine.js";
 import type { OtpStore } from "./stores/types.js";
 import type { Delivery, SmsTransport } from "./transports/types.js";
@@ -12,7 +12,8 @@ export interface LogEvent {
 
 export type Log = (event: LogEvent) => void;
 
-export interface OtpServiceOptions {
+/** The service's own options, and the engine's (`templates`, ...), passed on to OtpEngine. */
+export interface OtpServiceOptions extends EngineOptions {
   /** Keys every HMAC: 16+ bytes, ideally 32 random ones. */
   secret: string;
   store: OtpStore;

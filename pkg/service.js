@@ -24,9 +24,11 @@ export class OtpService {
    *   Pinpoint's behaviour exactly. fromEnv protects deployments by default
    * @param {() => number} [options.clock] milliseconds since the epoch
    * @param {(event: object) => void} [options.log] structured events, never secrets
+   * @param {string | object} [options.templates] OTP_TEMPLATES: this and every other
+   *   engine option (OtpEngine's second argument) go on to the engine.
    */
-  constructor({ secret, store, transport, policy, clock = Date.now, log = () => {} }) {
-    this.#engine = new OtpEngine(secret, { policy });
+  constructor({ secret, store, transport, clock = Date.now, log = () => {}, ...engineOptions }) {
+    this.#engine = new OtpEngine(secret, engineOptions);
     this.#store = store;
     this.#transport = transport;
     this.#clock = clock;

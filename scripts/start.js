@@ -19,7 +19,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 // Settings a developer may override from the shell; unset ones get DEV_DEFAULTS.
-const PASSED_THROUGH = ["OTP_SECRET", "ACCESS_KEYS", "APPLICATION_IDS", "SMS_TRANSPORT", "OTP_POLICY"];
+const PASSED_THROUGH = ["OTP_SECRET", "ACCESS_KEYS", "APPLICATION_IDS", "SMS_TRANSPORT", "OTP_POLICY", "OTP_TEMPLATES"];
 const bindings = { DEV_MODE: "true" };
 for (const name of PASSED_THROUGH) if (process.env[name]) bindings[name] = process.env[name];
 // A real transport (SMS_TRANSPORT=twilio npm start, say) reads its own

@@ -3,7 +3,6 @@
 //! a variable. Operators compare the fixed text exactly and cap each
 //! variable's length, so a send is checked here before any SMS goes out.
 
-use std::collections::HashMap;
 use std::fmt;
 
 /// How a DLT template marks a variable.
@@ -54,7 +53,8 @@ impl DltTemplate {
     /// digits are masked in the excerpts.
     pub fn check(&self, message: &str, otp: &str) -> Result<(), Mismatch> {
         let chars: Vec<char> = message.chars().collect();
-        let mut search = Search { template: self, message: &chars, failed: HashMap::new() };
+        let states = self.fixed.len() * (chars.len() + 1);
+        let mut search = Search { template: self, message: &chars, failed: vec![None; states] };
         let failure = match search.fixed_at_start() {
             Ok(()) => return Ok(()),
             Err(failure) => failure,
@@ -178,8 +178,9 @@ impl Failure {
 struct Search<'a> {
     template: &'a DltTemplate,
     message: &'a [char],
-    /// (variable, start) → why it cannot match from there.
-    failed: HashMap<(usize, usize), Failure>,
+    /// Why variable v cannot match from character `at`, at
+    /// `v * (message length + 1) + at`: a table, as every state may be met.
+    failed: Vec<Option<Failure>>,
 }
 
 impl Search<'_> {
@@ -194,11 +195,12 @@ impl Search<'_> {
 
     /// Variable `variable` starts at `at`; fixed part `variable` follows it.
     fn variable(&mut self, variable: usize, at: usize) -> Result<(), Failure> {
-        if let Some(&failure) = self.failed.get(&(variable, at)) {
+        let state = variable * (self.message.len() + 1) + at;
+        if let Some(failure) = self.failed[state] {
             return Err(failure);
         }
         let Some(failure) = self.why_not(variable, at) else { return Ok(()) };
-        self.failed.insert((variable, at), failure);
+        self.failed[state] = Some(failure);
         Err(failure)
     }
 

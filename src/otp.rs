@@ -7,10 +7,11 @@ use crate::code::Entropy;
 use crate::member::quote;
 use crate::error::Error;
 use crate::identity::OriginationKind;
+use crate::otp_templates::{self, AppMessages};
 use crate::params::{SendOtpParameters, VerifyOtpParameters};
 use crate::record::{Record, Secret};
 use crate::sms::Encoding;
-use crate::template;
+use crate::template::Message;
 use serde::Serialize;
 
 /// The application ids Pinpoint's paths carry: letters, digits, `.`, `_`, `-`.
@@ -68,14 +69,18 @@ pub struct SendResult {
 }
 
 /// SendOtpMessage as Pinpoint does it: a fresh code with every attempt.
+/// `messages` is the application's entry of `OTP_TEMPLATES`, if any
+/// (`compose` writes the SMS from it); a send it refuses (a DLT mismatch)
+/// stores and sends nothing.
 pub fn send(
     secret: &Secret,
     application_id: &str,
     params: &SendOtpParameters,
+    messages: Option<&AppMessages>,
     now_ms: u64,
     entropy: &mut Entropy,
 ) -> Result<SendResult, Error> {
-    send_replacing(secret, application_id, params, None, false, now_ms, entropy)
+    send_replacing(secret, application_id, params, messages, None, false, now_ms, entropy)
 }
 
 /// SendOtpMessage replacing `prior`, the record stored under the same key
@@ -83,10 +88,12 @@ pub fn send(
 /// against a code still valid count against the new one, so resending
 /// can't buy more guesses; with none left, the new code is dead until the
 /// last code's validity has passed.
+#[allow(clippy::too_many_arguments)]
 pub fn send_replacing(
     secret: &Secret,
     application_id: &str,
     params: &SendOtpParameters,
+    messages: Option<&AppMessages>,
     prior: Option<&str>,
     carry_guesses: bool,
     now_ms: u64,
@@ -115,7 +122,7 @@ pub fn send_replacing(
         attempts_left,
         wrong_guesses,
     };
-    let message = template::render(params.language, &code, &params.brand_name);
+    let message = message(params, messages, &code)?;
     Ok(SendResult {
         storage_key: secret.storage_key(application_id, reference_id, destination),
         record: record.encode(),
@@ -134,6 +141,23 @@ pub fn send_replacing(
             template_id: params.template_id.clone(),
         },
     })
+}
+
+/// The SMS text a send of `params` writes for `code` (see
+/// `otp_templates::compose`), or why it may not be sent.
+pub fn message(
+    params: &SendOtpParameters,
+    messages: Option<&AppMessages>,
+    code: &str,
+) -> Result<Message, Error> {
+    otp_templates::compose(
+        messages,
+        params.language,
+        code,
+        &params.brand_name,
+        params.validity_period,
+        params.template_id.as_deref(),
+    )
 }
 
 /// Why a verify answered as it did.
@@ -308,11 +332,11 @@ mod tests {
         let extra: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&format!("{{{}}}", extra.trim_start_matches(", "))).unwrap();
         request.extend(extra);
-        SendOtpParameters::from_json(&serde_json::to_vec(&request).unwrap()).unwrap()
+        SendOtpParameters::from_json(&serde_json::to_vec(&request).unwrap(), false).unwrap()
     }
 
     fn sent(extra: &str) -> SendResult {
-        send(&secret(), APP, &params(extra), NOW, &mut Entropy::new()).unwrap()
+        send(&secret(), APP, &params(extra), None, NOW, &mut Entropy::new()).unwrap()
     }
 
     /// The code, read back from the SMS the way a user would.
@@ -473,7 +497,7 @@ mod tests {
             stored = apply(stored, &v);
         }
         let resend = |prior: Option<&str>, carry, now| {
-            send_replacing(&secret(), APP, &p, prior, carry, now, &mut Entropy::new()).unwrap()
+            send_replacing(&secret(), APP, &p, None, prior, carry, now, &mut Entropy::new()).unwrap()
         };
         // Pinpoint's way: a fresh set of guesses.
         assert_eq!(resend(stored.as_deref(), false, NOW).attempts_left, 3);
@@ -533,13 +557,42 @@ mod tests {
     }
 
     #[test]
+    fn the_applications_messages_write_the_sms_and_a_dlt_mismatch_sends_nothing() {
+        let setting = crate::otp_templates::OtpTemplates::from_json(
+            r#"{"applications": {"*": {
+                "templates": {"en-US": "{{otp}} is your {{brand}} code, valid {{minutes}} minutes."},
+                "webOtpDomain": "example.com",
+                "dlt": {"1107": {"text": "{#var#} is your {#var#} code, valid {#var#} minutes.\n\n@example.com #{#var#}"}}
+            }}}"#,
+        )
+        .unwrap();
+        let messages = setting.for_application(APP);
+        let send_with = |extra: &str| {
+            send(&secret(), APP, &params(extra), messages, NOW, &mut Entropy::new())
+        };
+        let s = send_with(r#", "ValidityPeriod": 10, "TemplateId": "1107""#).unwrap();
+        let code = &s.sms.body[..6];
+        assert_eq!(
+            s.sms.body,
+            format!("{code} is your ExampleCorp code, valid 10 minutes.\n\n@example.com #{code}")
+        );
+        assert_eq!((s.sms.encoding, s.sms.segments), (Encoding::Gsm7, 1));
+        assert_eq!(s.sms.template_id.as_deref(), Some("1107"));
+        // German falls back to the default text, which is not the registered one.
+        let e = send_with(r#", "Language": "de-DE", "TemplateId": "1107""#).unwrap_err();
+        assert_eq!((e.exception, e.field), (Exception::BadRequest, Some("TemplateId")));
+        let expected = "the message does not match DLT template \"1107\"";
+        assert!(e.message.starts_with(expected), "{}", e.message);
+    }
+
+    #[test]
     fn unreadable_records_and_bad_application_ids_are_errors() {
         let e = verify(&secret(), APP, &guess("123456"), Some("garbage"), NOW).unwrap_err();
         assert_eq!(e.exception, Exception::InternalServerError);
         for bad in ["", "a/b", "app id", &"a".repeat(65)] {
             let e = verify(&secret(), bad, &guess("123456"), None, NOW).unwrap_err();
             assert_eq!((e.exception, e.field), (Exception::BadRequest, Some("ApplicationId")));
-            let e = send(&secret(), bad, &params(""), NOW, &mut Entropy::new()).unwrap_err();
+            let e = send(&secret(), bad, &params(""), None, NOW, &mut Entropy::new()).unwrap_err();
             assert_eq!(e.field, Some("ApplicationId"));
         }
         assert!(check_application_id(&"a".repeat(64)).is_ok());

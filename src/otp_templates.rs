@@ -19,7 +19,6 @@
 //! without one. A language without a template of the application's falls
 //! back to the default message (`Language::template`).
 
-use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -51,17 +50,17 @@ const LONGEST_MINUTES: &str = "60";
 /// Every application's messages, as configured.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OtpTemplates {
-    applications: BTreeMap<String, AppMessages>,
+    applications: Vec<(String, AppMessages)>,
 }
 
 /// One application's messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppMessages {
-    templates: BTreeMap<Language, String>,
+    templates: Vec<(Language, String)>,
     segment_budget: u32,
     web_otp_domain: Option<WebOtpDomain>,
     android_app_hash: Option<AndroidAppHash>,
-    dlt: BTreeMap<String, DltTemplate>,
+    dlt: Vec<(String, DltTemplate)>,
     extended_languages: bool,
 }
 
@@ -71,11 +70,37 @@ impl OtpTemplates {
     /// with the path of the field at fault.
     pub fn from_json(json: &str) -> Result<OtpTemplates, Vec<Error>> {
         let mut deserializer = serde_json::Deserializer::from_str(json);
-        let Object(raw): Object<RawSetting> = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|e| vec![shape_problem(e)])?;
+        let raw = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            // A syntax error has no field to name, only a line and column.
+            let path = e.path().to_string();
+            let at = match e.inner().classify() {
+                Category::Data if path != "." => format!("{SETTING}.{path}"),
+                _ => SETTING.to_owned(),
+            };
+            vec![problem(&at, e.into_inner())]
+        })?;
         deserializer.end().map_err(|e| vec![problem(SETTING, e)])?;
+        OtpTemplates::check(raw)
+    }
+
+    /// The same from any serde format: a JS object, through
+    /// serde-wasm-bindgen, is read into the same types and checked alike.
+    /// `describe` words the format's own errors.
+    pub fn from_deserializer<'de, D: Deserializer<'de>, M: fmt::Display>(
+        deserializer: D,
+        describe: impl FnOnce(D::Error) -> M,
+    ) -> Result<OtpTemplates, Vec<Error>> {
+        let raw = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let at = if path == "." { SETTING.to_owned() } else { format!("{SETTING}.{path}") };
+            vec![problem(&at, describe(e.into_inner()))]
+        })?;
+        OtpTemplates::check(raw)
+    }
+
+    fn check(Object(raw): Object<RawSetting>) -> Result<OtpTemplates, Vec<Error>> {
         let mut problems = Vec::new();
-        let mut applications = BTreeMap::new();
+        let mut applications = Vec::new();
         for (id, Object(app)) in raw.applications.0 {
             let path = format!("{SETTING}.applications.{id}");
             if id != EVERY_APPLICATION && crate::otp::check_application_id(&id).is_err() {
@@ -86,7 +111,7 @@ impl OtpTemplates {
                 ));
             }
             if let Some(app) = AppMessages::check(app, &path, &mut problems) {
-                applications.insert(id, app);
+                applications.push((id, app));
             }
         }
         if problems.is_empty() {
@@ -99,14 +124,15 @@ impl OtpTemplates {
     /// The application's entry, else the `*` entry, else none: the
     /// application sends the default messages.
     pub fn for_application(&self, application_id: &str) -> Option<&AppMessages> {
-        self.applications.get(application_id).or_else(|| self.applications.get(EVERY_APPLICATION))
+        find(&self.applications, application_id)
+            .or_else(|| find(&self.applications, EVERY_APPLICATION))
     }
 }
 
 impl AppMessages {
     /// The application's template for the language, or the default message.
     pub fn template(&self, language: Language) -> &str {
-        self.templates.get(&language).map_or(language.template(), String::as_str)
+        find(&self.templates, &language).map_or(language.template(), String::as_str)
     }
 
     /// The most segments any of the application's templates may take.
@@ -129,7 +155,7 @@ impl AppMessages {
 
     /// The registered DLT template for a TemplateId.
     pub fn dlt(&self, template_id: &str) -> Option<&DltTemplate> {
-        self.dlt.get(template_id)
+        find(&self.dlt, template_id)
     }
 
     /// Turns the raw entry into checked settings, pushing each problem.
@@ -150,11 +176,11 @@ impl AppMessages {
             .ok()
             .flatten();
         let mut app = AppMessages {
-            templates: BTreeMap::new(),
+            templates: Vec::new(),
             segment_budget,
             web_otp_domain,
             android_app_hash,
-            dlt: BTreeMap::new(),
+            dlt: Vec::new(),
             extended_languages: raw.extended_languages,
         };
         for (tag, text) in raw.templates.0 {
@@ -177,14 +203,14 @@ impl AppMessages {
                     ),
                 ));
             }
-            if app.templates.contains_key(&language) {
+            if find(&app.templates, &language).is_some() {
                 problems.push(problem(&at, format!("a second template for {}", language.tag())));
                 continue;
             }
             for message in app.template_problems(&text) {
                 problems.push(problem(&at, message));
             }
-            app.templates.insert(language, text);
+            app.templates.push((language, text));
         }
         for (id, Object(raw_dlt)) in raw.dlt.0 {
             let at = format!("{path}.dlt.{id}");
@@ -194,7 +220,7 @@ impl AppMessages {
             let max = raw_dlt.max_var_length.unwrap_or(DEFAULT_MAX_VAR_LENGTH);
             match DltTemplate::parse(&raw_dlt.text, max) {
                 Ok(dlt) => {
-                    app.dlt.insert(id, dlt);
+                    app.dlt.push((id, dlt));
                 }
                 Err(e) => problems.push(problem(&at, e)),
             }
@@ -264,15 +290,13 @@ impl AppMessages {
     }
 }
 
-/// A setting that is not the shape above, named by the path serde reached.
-fn shape_problem(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
-    // A syntax error has no field to name, only a line and column.
-    let path = e.path().to_string();
-    let at = match e.inner().classify() {
-        Category::Data if path != "." => format!("{SETTING}.{path}"),
-        _ => SETTING.to_owned(),
-    };
-    problem(&at, e.into_inner())
+/// The value of `key` in a setting's few entries (a list in the order
+/// written: smaller code than a map, and as fast for a handful).
+fn find<'a, K: std::borrow::Borrow<Q>, Q: PartialEq + ?Sized, V>(
+    entries: &'a [(K, V)],
+    key: &Q,
+) -> Option<&'a V> {
+    entries.iter().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
 }
 
 fn problem(path: &str, message: impl fmt::Display) -> Error {
@@ -300,7 +324,7 @@ pub fn compose(
     autofill::append(&mut body, otp, app.android_app_hash(), app.web_otp_domain());
     if let Some(id) = template_id.filter(|_| !app.dlt.is_empty()) {
         let Some(dlt) = app.dlt(id) else {
-            let known: Vec<_> = app.dlt.keys().map(String::as_str).collect();
+            let known: Vec<_> = app.dlt.iter().map(|(id, _)| id.as_str()).collect();
             return Err(Error::bad_field(
                 TEMPLATE_ID,
                 format!(
@@ -320,31 +344,61 @@ pub fn compose(
     Ok(Message::new(body))
 }
 
-/// The setting as written, before its rules are checked.
+/// The setting as written, before its rules are checked; in TypeScript,
+/// `OtpTemplatesSetting`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(rename = "OtpTemplatesSetting"))]
 struct RawSetting {
+    /// Per application id, or `*` for every application without its own entry.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, OtpTemplatesApplication>"))]
     applications: UniqueMap<Object<RawApp>>,
 }
 
+/// One application's messages.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(rename = "OtpTemplatesApplication"))]
 struct RawApp {
+    /// Per Language tag (any case), the message with `{{otp}}`, `{{brand}}`
+    /// and `{{minutes}}`; a language without one gets the default message.
     #[serde(default)]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "Partial<Record<LanguageTag, string>>", optional)
+    )]
     templates: UniqueMap<String>,
+    /// The most segments a template may take (1).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     segment_budget: Option<u32>,
+    /// Ends each message with the WebOTP line `@<domain> #<code>`.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     web_otp_domain: Option<String>,
+    /// The Android SMS Retriever app hash, on its own line.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     android_app_hash: Option<String>,
+    /// Per TemplateId, the text registered on India's DLT.
     #[serde(default)]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "Record<string, DltTemplateSetting>", optional)
+    )]
     dlt: UniqueMap<Object<RawDlt>>,
+    /// Accept the languages beyond Pinpoint's 13 (false).
     #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     extended_languages: bool,
 }
 
+/// A DLT template as registered.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(rename = "DltTemplateSetting"))]
 struct RawDlt {
+    /// The registered text, `{#var#}` for each variable.
     text: String,
+    /// The most characters a variable may take (30).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     max_var_length: Option<usize>,
 }
 
@@ -394,10 +448,9 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueMap<V>, A::Error> {
-                let mut keys = HashSet::new();
-                let mut entries = Vec::new();
+                let mut entries: Vec<(String, V)> = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
-                    if !keys.insert(key.clone()) {
+                    if entries.iter().any(|(k, _)| *k == key) {
                         return Err(de::Error::custom(format_args!("duplicate key {key:?}")));
                     }
                     entries.push((key, map.next_value()?));
@@ -519,6 +572,35 @@ mod tests {
         for (json, expected) in cases {
             assert_eq!(problems(json), [expected], "{json}");
         }
+    }
+
+    #[test]
+    fn any_serde_format_reads_into_the_same_setting() {
+        // What a JS object is through serde-wasm-bindgen: values, no text.
+        let json = r#"{"applications": {"my-app": {
+            "templates": {"en-US": "{{otp}} is your {{brand}} code."},
+            "webOtpDomain": "example.com",
+            "dlt": {"1107": {"text": "{#var#} is your {#var#} code.\n\n@example.com #{#var#}"}}
+        }}}"#;
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            OtpTemplates::from_deserializer(value, |e| e).unwrap(),
+            OtpTemplates::from_json(json).unwrap()
+        );
+        // Problems name the same paths, without a line and column.
+        let bad = serde_json::json!({"applications": {"my-app": {"segmentBudget": "1", "x": 1}}});
+        let e = OtpTemplates::from_deserializer(bad, |e| e).unwrap_err();
+        assert_eq!(
+            e[0].message,
+            "OTP_TEMPLATES.applications.my-app.segmentBudget: invalid type: string \"1\", expected u32"
+        );
+        let bad =
+            serde_json::json!({"applications": {"my-app": {"templates": {"en-US": "{{code}}"}}}});
+        let e = OtpTemplates::from_deserializer(bad, |e| e).unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[0].message.starts_with("OTP_TEMPLATES.applications.my-app.templates.en-US: "));
+        let e = OtpTemplates::from_deserializer(serde_json::json!([]), |e| e).unwrap_err();
+        assert_eq!(e[0].message, "OTP_TEMPLATES: invalid type: sequence, expected an object");
     }
 
     #[test]

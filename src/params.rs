@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::identity::{is_e164, OriginationKind};
 use crate::member::{quote, Input, Member};
 use crate::template::Language;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 /// A whole-number parameter with its bounds and Pinpoint's default.
@@ -140,7 +140,6 @@ pub struct SendOtpParameters {
     /// Minutes.
     pub validity_period: u32,
     pub allowed_attempts: u32,
-    #[serde(serialize_with = "language_tag")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "LanguageTag"))]
     pub language: Language,
     pub origination_identity: String,
@@ -156,11 +155,6 @@ pub struct SendOtpParameters {
     pub template_id: Option<String>,
 }
 
-/// A language by its canonical tag.
-pub fn language_tag<S: Serializer>(language: &Language, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(language.tag())
-}
-
 /// VerifyOTPMessageRequestParameters, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyOtpParameters {
@@ -169,21 +163,30 @@ pub struct VerifyOtpParameters {
     pub otp: String,
 }
 
+/// `extended_languages` in the checks below: whether the deployment accepts
+/// the languages beyond Pinpoint's 13 (see `Language::EXTENDED`); without
+/// it, `Language` is exactly Pinpoint's.
 impl SendOtpParameters {
     /// Reads and checks a request body (JSON text).
-    pub fn from_json(body: &[u8]) -> Result<SendOtpParameters, Error> {
-        SendOtpParameters::check(&crate::body::from_json::<SendOtpMessageRequest>(body)?)
+    pub fn from_json(body: &[u8], extended_languages: bool) -> Result<SendOtpParameters, Error> {
+        let request = crate::body::from_json::<SendOtpMessageRequest>(body)?;
+        SendOtpParameters::check(&request, extended_languages)
     }
 
     /// Checks a request, answering with the first broken rule, as Pinpoint does.
-    pub fn check<M: Member>(request: &SendOtpMessageRequest<M>) -> Result<SendOtpParameters, Error> {
-        SendOtpParameters::check_all(request).map_err(|mut errors| errors.remove(0))
+    pub fn check<M: Member>(
+        request: &SendOtpMessageRequest<M>,
+        extended_languages: bool,
+    ) -> Result<SendOtpParameters, Error> {
+        SendOtpParameters::check_all(request, extended_languages)
+            .map_err(|mut errors| errors.remove(0))
     }
 
     /// Checks a request, answering with every broken rule (one per field), so
     /// a form can show each beside its field.
     pub fn check_all<M: Member>(
         r: &SendOtpMessageRequest<M>,
+        extended_languages: bool,
     ) -> Result<SendOtpParameters, Vec<Error>> {
         let mut errors = Vec::new();
         let mut ok = |e| errors.push(e);
@@ -194,7 +197,7 @@ impl SendOtpParameters {
             integer(given(&r.validity_period), VALIDITY_PERIOD).map_err(&mut ok).ok();
         let allowed_attempts =
             integer(given(&r.allowed_attempts), ALLOWED_ATTEMPTS).map_err(&mut ok).ok();
-        let language = language(given(&r.language)).map_err(&mut ok).ok();
+        let language = language(given(&r.language), extended_languages).map_err(&mut ok).ok();
         let origination =
             origination_identity(given(&r.origination_identity)).map_err(&mut ok).ok();
         let destination_identity =
@@ -344,10 +347,16 @@ fn integer(member: Given<'_>, rule: IntRule) -> Result<u32, Error> {
     }
 }
 
-fn language(member: Given<'_>) -> Result<Language, Error> {
+/// One of Pinpoint's 13 languages, or of all of them with extended languages on.
+fn language(member: Given<'_>, extended_languages: bool) -> Result<Language, Error> {
     let Some(tag) = string(member, LANGUAGE)? else { return Ok(Language::DEFAULT) };
-    Language::from_tag(&tag).ok_or_else(|| {
-        let tags: Vec<&str> = Language::ALL.iter().map(|l| l.tag()).collect();
+    let (found, offered) = if extended_languages {
+        (Language::from_tag_with_extended(&tag), &Language::WITH_EXTENDED[..])
+    } else {
+        (Language::from_tag(&tag), &Language::ALL[..])
+    };
+    found.ok_or_else(|| {
+        let tags: Vec<&str> = offered.iter().map(|l| l.tag()).collect();
         Error::bad_field(
             LANGUAGE,
             format!("Language must be one of {}, got {}", tags.join(", "), quote(&tag)),
@@ -424,15 +433,20 @@ mod tests {
         "OriginationIdentity": "+18555550142", "DestinationIdentity": "+12065550007",
         "ReferenceId": "SampleReferenceId""#;
 
-    /// The minimal valid request with `extra` members added or replaced.
+    /// The minimal valid request with `extra` members added or replaced,
+    /// checked as Pinpoint does.
     fn send(extra: &str) -> Result<SendOtpParameters, Error> {
+        send_with(extra, false)
+    }
+
+    fn send_with(extra: &str, extended_languages: bool) -> Result<SendOtpParameters, Error> {
         // Raw values, so numbers keep their literal through the merge.
         let object = |text: &str| -> std::collections::BTreeMap<String, Box<RawValue>> {
             serde_json::from_str(&format!("{{{text}}}")).expect("test JSON parses")
         };
         let mut request = object(MINIMAL);
         request.extend(object(extra));
-        SendOtpParameters::from_json(&serde_json::to_vec(&request).unwrap())
+        SendOtpParameters::from_json(&serde_json::to_vec(&request).unwrap(), extended_languages)
     }
 
     fn send_error(extra: &str) -> Error {
@@ -598,7 +612,8 @@ mod tests {
                 .filter(|m| !m.contains(&format!("\"{field}\"")))
                 .collect::<Vec<_>>()
                 .join(",");
-            let e = SendOtpParameters::from_json(format!("{{{without}}}").as_bytes()).unwrap_err();
+            let without = format!("{{{without}}}");
+            let e = SendOtpParameters::from_json(without.as_bytes(), false).unwrap_err();
             assert_eq!(
                 (e.field, e.message.as_str()),
                 (Some(field), &*format!("{field} is required"))
@@ -649,6 +664,33 @@ mod tests {
             "Language must be one of de-DE, en-GB, en-US, es-419, es-ES, fr-CA, fr-FR, it-IT, \
              ja-JP, ko-KR, pt-BR, zh-CN, zh-TW, got \"en\""
         );
+    }
+
+    #[test]
+    fn extended_languages_are_accepted_only_when_turned_on() {
+        for language in Language::EXTENDED {
+            let tag = format!("\"Language\": \"{}\"", language.tag().to_uppercase());
+            // Refused with exactly Pinpoint's message...
+            let e = send_error(&tag);
+            assert_eq!(e.field, Some("Language"));
+            assert_eq!(
+                e.message,
+                format!(
+                    "Language must be one of de-DE, en-GB, en-US, es-419, es-ES, fr-CA, fr-FR, \
+                     it-IT, ja-JP, ko-KR, pt-BR, zh-CN, zh-TW, got \"{}\"",
+                    language.tag().to_uppercase()
+                )
+            );
+            // ...and accepted, answered canonically, when the deployment turns them on.
+            assert_eq!(send_with(&tag, true).unwrap().language, language);
+        }
+        for language in Language::ALL {
+            let tag = format!("\"Language\": \"{}\"", language.tag());
+            assert_eq!(send_with(&tag, true).unwrap().language, language);
+        }
+        let e = send_with(r#""Language": "xx-XX""#, true).unwrap_err();
+        let all: Vec<_> = Language::WITH_EXTENDED.iter().map(|l| l.tag()).collect();
+        assert_eq!(e.message, format!("Language must be one of {}, got \"xx-XX\"", all.join(", ")));
     }
 
     #[test]
@@ -712,7 +754,7 @@ mod tests {
     #[test]
     fn a_body_that_is_not_an_object() {
         for (json, got) in [("[]", "an array"), ("\"x\"", "\"x\""), ("null", "null"), ("6", "6")] {
-            let e = SendOtpParameters::from_json(json.as_bytes()).unwrap_err();
+            let e = SendOtpParameters::from_json(json.as_bytes(), false).unwrap_err();
             assert_eq!(e.exception, Exception::BadRequest);
             assert_eq!(e.field, None);
             assert_eq!(e.message, format!("The request body must be a JSON object, got {got}"));
@@ -728,6 +770,7 @@ mod tests {
                 br#"{"Channel": "SMS", "CodeLength": 9, "Language": "xx", "DestinationIdentity": "555"}"#,
             )
             .unwrap(),
+            false,
         )
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.unwrap()).collect();
@@ -743,7 +786,7 @@ mod tests {
             ]
         );
         // from_json answers with the first of them.
-        let first = SendOtpParameters::from_json(br#"{"Channel": "SMS", "CodeLength": 9}"#);
+        let first = SendOtpParameters::from_json(br#"{"Channel": "SMS", "CodeLength": 9}"#, false);
         assert_eq!(first.unwrap_err().field, Some("BrandName"));
     }
 

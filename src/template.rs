@@ -4,43 +4,80 @@
 use crate::sms::{self, Encoding};
 
 /// The languages with a default message, by their BCP 47 tags: Pinpoint's
-/// 13, then the extended ones.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// 13, then the extended ones. They cross to JS as their tags (the
+/// TypeScript type `LanguageTag`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(rename = "LanguageTag"))]
 pub enum Language {
+    #[serde(rename = "de-DE")]
     DeDe,
+    #[serde(rename = "en-GB")]
     EnGb,
+    #[serde(rename = "en-US")]
     EnUs,
+    #[serde(rename = "es-419")]
     Es419,
+    #[serde(rename = "es-ES")]
     EsEs,
+    #[serde(rename = "fr-CA")]
     FrCa,
+    #[serde(rename = "fr-FR")]
     FrFr,
+    #[serde(rename = "it-IT")]
     ItIt,
+    #[serde(rename = "ja-JP")]
     JaJp,
+    #[serde(rename = "ko-KR")]
     KoKr,
+    #[serde(rename = "pt-BR")]
     PtBr,
+    #[serde(rename = "zh-CN")]
     ZhCn,
+    #[serde(rename = "zh-TW")]
     ZhTw,
+    #[serde(rename = "ar-SA")]
     ArSa,
+    #[serde(rename = "bn-IN")]
     BnIn,
+    #[serde(rename = "cs-CZ")]
     CsCz,
+    #[serde(rename = "da-DK")]
     DaDk,
+    #[serde(rename = "el-GR")]
     ElGr,
+    #[serde(rename = "fi-FI")]
     FiFi,
+    #[serde(rename = "he-IL")]
     HeIl,
+    #[serde(rename = "hi-IN")]
     HiIn,
+    #[serde(rename = "hu-HU")]
     HuHu,
+    #[serde(rename = "id-ID")]
     IdId,
+    #[serde(rename = "ms-MY")]
     MsMy,
+    #[serde(rename = "nb-NO")]
     NbNo,
+    #[serde(rename = "nl-NL")]
     NlNl,
+    #[serde(rename = "pl-PL")]
     PlPl,
+    #[serde(rename = "pt-PT")]
     PtPt,
+    #[serde(rename = "ro-RO")]
     RoRo,
+    #[serde(rename = "ru-RU")]
     RuRu,
+    #[serde(rename = "sv-SE")]
     SvSe,
+    #[serde(rename = "th-TH")]
     ThTh,
+    #[serde(rename = "tr-TR")]
     TrTr,
+    #[serde(rename = "uk-UA")]
     UkUa,
+    #[serde(rename = "vi-VN")]
     ViVn,
 }
 
@@ -417,6 +454,14 @@ mod tests {
             assert_eq!(Language::from_tag_with_extended(unknown), None, "{unknown:?}");
         }
         assert_eq!(Language::DEFAULT.tag(), "en-US");
+    }
+
+    #[test]
+    fn a_language_crosses_as_its_tag() {
+        for language in Language::WITH_EXTENDED {
+            let json = serde_json::to_string(&language).unwrap();
+            assert_eq!(json, format!("\"{}\"", language.tag()));
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use edge_otp::wasm::{languages, render, validate, Engine};
-use js_sys::{Error, JsString, Reflect, JSON};
+use js_sys::{Error, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -112,8 +112,8 @@ fn errors_are_js_errors_named_after_pinpoint_exceptions() {
     let bad = PARAMS.replace("\"CodeLength\":8", "\"CodeLength\":9");
     let e = engine.send(APP, object(&bad), NOW).unwrap_err();
     let error: &Error = e.dyn_ref().expect("an Error");
-    assert_eq!(JsString::from(error.name()), "BadRequestException");
-    assert_eq!(JsString::from(error.message()), "CodeLength must be between 5 and 8, got 9");
+    assert_eq!(error.name(), "BadRequestException");
+    assert_eq!(error.message(), "CodeLength must be between 5 and 8, got 9");
     assert_eq!(get(&e, "field").as_string().as_deref(), Some("CodeLength"));
     assert_eq!(get(&e, "status").as_f64(), Some(400.0));
 
@@ -134,7 +134,7 @@ fn errors_are_js_errors_named_after_pinpoint_exceptions() {
 
 #[wasm_bindgen_test]
 fn validate_render_and_languages_answer_objects() {
-    let v = validate(object(r#"{"Channel":"sms","CodeLength":"6"}"#)).unwrap();
+    let v = validate(object(r#"{"Channel":"sms","CodeLength":"6"}"#), JsValue::UNDEFINED).unwrap();
     assert_eq!(get(&v, "parameters"), JsValue::NULL);
     let errors: js_sys::Array = get(&v, "errors").dyn_into().unwrap();
     let fields: Vec<String> = errors.iter().map(|e| text(&e, "field")).collect();
@@ -142,7 +142,7 @@ fn validate_render_and_languages_answer_objects() {
         fields,
         ["BrandName", "CodeLength", "OriginationIdentity", "DestinationIdentity", "ReferenceId"]
     );
-    let v = validate(object(PARAMS)).unwrap();
+    let v = validate(object(PARAMS), JsValue::UNDEFINED).unwrap();
     assert_eq!(text(&get(&v, "parameters"), "Language"), "en-US");
 
     let m = render("ja-jp", "123456", "ACME").unwrap();
@@ -150,7 +150,87 @@ fn validate_render_and_languages_answer_objects() {
     assert_eq!(text(&m, "body"), "ACMEのワンタイムパスワードは123456です。");
     assert_eq!(text(&render("xx", "1", "b").unwrap_err(), "name"), "BadRequestException");
 
+    let m = render("HI-in", "123456", "Acme").unwrap();
+    assert_eq!(text(&m, "body"), "आपका Acme OTP 123456 है।");
+
     let all: js_sys::Array = languages().unwrap().dyn_into().unwrap();
-    assert_eq!(all.length(), 13);
+    assert_eq!(all.length(), 35);
     assert_eq!(text(&all.get(10), "tag"), "pt-BR");
+    let pinpoint: Vec<bool> = all.iter().map(|l| get(&l, "pinpoint") == JsValue::TRUE).collect();
+    assert_eq!(pinpoint.iter().filter(|&&p| p).count(), 13);
+    assert!(pinpoint[..13].iter().all(|&p| p), "Pinpoint's 13 come first");
+    assert_eq!(text(&all.get(13), "tag"), "ar-SA");
+    assert_eq!(get(&all.get(13), "rightToLeft"), JsValue::TRUE);
+
+    // Extended languages only when the form's deployment takes them.
+    let hindi = PARAMS.replace("\"CodeLength\":8", "\"Language\":\"hi-IN\"");
+    let v = validate(object(&hindi), JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&v, "parameters"), JsValue::NULL);
+    let v = validate(object(&hindi), object(r#"{"extendedLanguages":true}"#)).unwrap();
+    assert_eq!(text(&get(&v, "parameters"), "Language"), "hi-IN");
+}
+
+/// `OTP_TEMPLATES` for every application: a template, the WebOTP line, a
+/// DLT template, extended languages.
+const TEMPLATES: &str = r#"{"applications": {"*": {
+    "templates": {"en-US": "{{otp}} is your {{brand}} code.", "hi-IN": "{{otp}} आपका {{brand}} OTP है"},
+    "webOtpDomain": "example.com",
+    "dlt": {"1107": {"text": "{#var#} is your {#var#} code.\n\n@example.com #{#var#}"}},
+    "segmentBudget": 2,
+    "extendedLanguages": true
+}}}"#;
+
+#[wasm_bindgen_test]
+fn templates_as_json_text_or_an_object_write_the_sms() {
+    for templates in [JsValue::from_str(TEMPLATES), object(TEMPLATES)] {
+        let options = js_sys::Object::new();
+        Reflect::set(&options, &"templates".into(), &templates).unwrap();
+        let mut engine = Engine::new(SECRET, options.into()).unwrap();
+        let dlt = PARAMS.replace("\"CodeLength\":8", "\"TemplateId\":\"1107\"");
+        let sms = get(&engine.send(APP, object(&dlt), NOW).unwrap(), "sms");
+        let code = &text(&sms, "body")[..6];
+        let expected = format!("{code} is your ExampleCorp code.\n\n@example.com #{code}");
+        assert_eq!(text(&sms, "body"), expected);
+        let hindi = PARAMS.replace("\"CodeLength\":8", "\"Language\":\"hi-IN\"");
+        let sms = get(&engine.send(APP, object(&hindi), NOW).unwrap(), "sms");
+        assert!(text(&sms, "body").contains("आपका ExampleCorp OTP है\n\n@example.com #"));
+        // A preview is what a send writes, with the code given.
+        let m = engine.preview(APP, object(&dlt), "123456").unwrap();
+        assert_eq!(text(&m, "body"), "123456 is your ExampleCorp code.\n\n@example.com #123456");
+        assert_eq!(text(&m, "encoding"), "GSM-7");
+        assert_eq!(get(&m, "segments").as_f64(), Some(1.0));
+        // German falls back to the default text, which DLT 1107 does not match.
+        let german = dlt.replace("\"TemplateId\"", "\"Language\":\"de-DE\",\"TemplateId\"");
+        let e = engine.send(APP, object(&german), NOW).unwrap_err();
+        assert_eq!((text(&e, "name"), text(&e, "field")), ("BadRequestException".into(), "TemplateId".into()));
+        assert!(text(&e, "message").starts_with("the message does not match DLT template \"1107\""));
+    }
+    // Without templates, an extended language is Pinpoint's error.
+    let mut engine = Engine::new(SECRET, JsValue::UNDEFINED).unwrap();
+    let hindi = PARAMS.replace("\"CodeLength\":8", "\"Language\":\"hi-IN\"");
+    let e = engine.send(APP, object(&hindi), NOW).unwrap_err();
+    assert!(text(&e, "message").starts_with("Language must be one of de-DE, en-GB"));
+}
+
+#[wasm_bindgen_test]
+fn bad_templates_refuse_the_engine_naming_every_field() {
+    let bad = r#"{"applications": {"a": {"templates": {"en-US": "{{code}}"}, "webOtpDomain": "https://x"}}}"#;
+    for templates in [JsValue::from_str(bad), object(bad)] {
+        let options = js_sys::Object::new();
+        Reflect::set(&options, &"templates".into(), &templates).unwrap();
+        let e = Engine::new(SECRET, options.into()).err().unwrap();
+        assert_eq!(text(&e, "name"), "BadRequestException");
+        assert_eq!(text(&e, "field"), "OTP_TEMPLATES");
+        let lines: Vec<String> = text(&e, "message").lines().map(String::from).collect();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines[0].starts_with("OTP_TEMPLATES.applications.a.webOtpDomain: "), "{lines:?}");
+        assert!(lines[1].starts_with("OTP_TEMPLATES.applications.a.templates.en-US: a template must contain {{otp}}"));
+    }
+    // An object's shape problems name the path too, without a line and column.
+    let options = object(r#"{"templates": {"applications": {"a": {"segmentBudget": "1"}}}}"#);
+    let e = Engine::new(SECRET, options).err().unwrap();
+    assert_eq!(
+        text(&e, "message"),
+        "OTP_TEMPLATES.applications.a.segmentBudget: invalid type: string \"1\", expected u32"
+    );
 }

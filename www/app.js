@@ -26,8 +26,8 @@ const REASONS = {
 };
 
 let edge; // the edge-otp package, once its wasm is instantiated
-const templates = new Map(); // Language tag -> message template, from languages()
-const sessions = {}; // per mode: { backend, code, details }
+const templates = new Map(); // Language tag -> its default message, from languages()
+const sessions = {}; // per mode: { backend, code, details, setting }
 let session; // the mode in use
 let refreshing = Promise.resolve(); // thread refreshes, one at a time
 
@@ -43,13 +43,17 @@ async function main() {
     throw new Error(`the wasm package did not load (${error.message}). Build it with "npm run build".`);
   }
 
-  const select = $("Language");
-  for (const { tag, nativeName, template } of edge.languages()) {
+  const groups = {
+    pinpoint: Object.assign(document.createElement("optgroup"), { label: "Pinpoint's 13" }),
+    extended: Object.assign(document.createElement("optgroup"), { label: "22 more, with extendedLanguages" }),
+  };
+  for (const { tag, nativeName, template, pinpoint } of edge.languages()) {
     templates.set(tag, template);
     const option = new Option(`${nativeName} · ${tag}`, tag);
     option.lang = tag;
-    select.append(option);
+    groups[pinpoint ? "pinpoint" : "extended"].append(option);
   }
+  $("Language").append(groups.pinpoint, groups.extended);
   fillDefaults();
 
   const apiHere = await localApiAvailable();
@@ -103,6 +107,14 @@ async function useMode(kind) {
   };
   session = sessions[kind];
   $("headline-where").textContent = kind === "api" ? "on your machine" : "in your browser";
+  // The page's own OTP_TEMPLATES configure the engine in the page; the local
+  // API has the server's, which the page can't see.
+  $("message-settings").disabled = kind === "api";
+  $("settings-note").innerHTML =
+    kind === "api"
+      ? "The local API sends with the server's own <code>OTP_TEMPLATES</code>: start it with <code>OTP_TEMPLATES='…' npm start</code>. These fields set the engine in this page."
+      : "These fields configure the engine in this page, as <code>OTP_TEMPLATES</code> configures a server.";
+  validateForm();
   $("attempts-label").textContent = kind === "api" ? "Attempts left (counted here)" : "Attempts left";
   $("verify-result").replaceChildren();
   $("wire").textContent = `Nothing called yet. Requests use ApplicationId ${APPLICATION_ID}; any id works.`;
@@ -137,7 +149,11 @@ function asNumber(text) {
 
 function validateForm() {
   const parameters = readParameters();
-  const { parameters: checked, errors } = edge.validate(parameters);
+  const inPage = session?.backend.kind === "browser";
+  const settingErrors = inPage ? configure(parameters.Language) : [];
+  // Over HTTP the server decides about extended languages: the page lets them through.
+  const extendedLanguages = !inPage || $("extendedLanguages").checked;
+  const { parameters: checked, errors } = edge.validate(parameters, { extendedLanguages });
   const byField = new Map(errors.map((error) => [error.field, error.message]));
   for (const name of FIELDS) showFieldError(name, byField.get(name));
   // Anything not about a box in the form (a body-level error) goes under it.
@@ -145,8 +161,58 @@ function validateForm() {
     .filter((error) => !FIELDS.includes(error.field))
     .map((error) => error.message)
     .join(" ");
-  showPreview(checked);
-  return { parameters, checked, errors };
+  showPreview(settingErrors.length ? null : checked, parameters);
+  return { parameters, checked, errors: [...errors, ...settingErrors] };
+}
+
+// ---- Your own message: OTP_TEMPLATES for the engine in the page ----------
+
+/** Fields of the setting, each with the end of the path the core names it by. */
+const SETTING_FIELDS = [
+  ["template", ".templates."],
+  ["webOtpDomain", ".webOtpDomain"],
+];
+
+/** The OTP_TEMPLATES setting the fields make, for this page's application id. */
+function messageSetting(language) {
+  const app = {};
+  if ($("template").value !== "") app.templates = { [language]: $("template").value };
+  if ($("webOtpDomain").value !== "") app.webOtpDomain = $("webOtpDomain").value;
+  app.extendedLanguages = $("extendedLanguages").checked;
+  return { applications: { [APPLICATION_ID]: app } };
+}
+
+/**
+ * Gives the engine in the page the setting (when it changed), and shows the
+ * core's verdict on it beside each field. Answers the problems, as
+ * { field, message }, none when the engine took it.
+ */
+function configure(language) {
+  $("template").placeholder = templates.get(language) ?? "";
+  const setting = messageSetting(language);
+  const json = JSON.stringify(setting, null, 2);
+  $("setting-json").textContent = json;
+  if (json === session.setting?.json) return session.setting.problems;
+  let problems = [];
+  try {
+    session.backend.configure(setting);
+  } catch (error) {
+    if (error.field !== "OTP_TEMPLATES") throw error;
+    // One line per problem, each "OTP_TEMPLATES.<path>: <what is wrong>".
+    problems = error.message.split("\n").map((line) => {
+      const at = line.indexOf(": ");
+      const path = line.slice(0, at);
+      const field = SETTING_FIELDS.find(([, end]) => path.includes(end))?.[0] ?? "settings";
+      return { field, message: line.slice(at + 2) };
+    });
+  }
+  session.setting = { json, problems };
+  for (const [name] of SETTING_FIELDS) {
+    const message = problems.filter((p) => p.field === name).map((p) => p.message).join(" ");
+    showFieldError(name, message || undefined);
+  }
+  $("settings-error").textContent = problems.filter((p) => p.field === "settings").map((p) => p.message).join(" ");
+  return problems;
 }
 
 function showFieldError(name, message) {
@@ -163,7 +229,7 @@ function showFieldError(name, message) {
 }
 
 /** The message the request would send, with a stand-in code of the right length. */
-function showPreview(checked) {
+function showPreview(checked, parameters) {
   const body = $("preview-body");
   if (!checked) {
     $("preview").classList.add("waiting");
@@ -173,7 +239,17 @@ function showPreview(checked) {
     return;
   }
   const standIn = Array.from({ length: checked.CodeLength }, (_, i) => (i + 1) % 10).join("");
-  const rendered = edge.render(checked.Language, standIn, checked.BrandName);
+  let rendered;
+  try {
+    rendered = session.backend.preview({ ...parameters, Language: checked.Language }, standIn);
+  } catch (error) {
+    // What a send would be refused for (a DLT mismatch, say): show it where the preview goes.
+    $("preview").classList.add("waiting");
+    $("preview-meta").textContent = "";
+    body.textContent = `${error.name}: ${error.message}`;
+    body.lang = "en";
+    return;
+  }
   $("preview").classList.remove("waiting");
   $("preview-meta").textContent = `${rendered.encoding} · ${plural(rendered.segments, "segment")}`;
   body.textContent = rendered.body;
@@ -185,7 +261,7 @@ async function onSend(event) {
   const { parameters, checked, errors } = validateForm();
   if (errors.length) {
     setStatus(`Not sent: ${plural(errors.length, "parameter")} to fix first.`, "error");
-    const first = FIELDS.find((name) => $(name).hasAttribute("aria-invalid"));
+    const first = [...FIELDS, ...SETTING_FIELDS.map(([name]) => name)].find((name) => $(name).hasAttribute("aria-invalid"));
     if (first) $(first).focus();
     return;
   }
@@ -198,9 +274,11 @@ async function onSend(event) {
     showCall(sent.call);
     current.details.set(sent.messageId, {
       Language: checked.Language,
-      BrandName: checked.BrandName,
+      parameters: { ...parameters, Language: checked.Language },
+      CodeLength: checked.CodeLength,
       encoding: sent.encoding,
       segments: sent.segments,
+      webOtpDomain: current.backend.kind === "browser" ? $("webOtpDomain").value : "",
     });
     // The local API answers no expiry: it is SentAt plus ValidityPeriod there.
     const expiresAtMs = sent.expiresAtMs ?? sent.sentAtMs + checked.ValidityPeriod * 60_000;
@@ -407,15 +485,24 @@ function bubble(message) {
   if (!details) item.dataset.plain = "";
   item.append(el("p", { className: "sender", textContent: `From ${message.OriginationIdentity}` }));
 
-  const text = el("p", { className: "bubble" });
+  const text = el("p", { className: "bubble", dir: "auto" });
   if (details) text.lang = details.Language;
   if (code) {
-    const at = message.Body.lastIndexOf(code.otp);
+    const at = message.Body.indexOf(code.otp);
     text.append(message.Body.slice(0, at), el("mark", { className: "otp", textContent: code.otp }), message.Body.slice(at + code.otp.length));
   } else {
     text.textContent = message.Body;
   }
   item.append(text);
+  if (details?.webOtpDomain) {
+    const note = el("p", { className: "webotp-note" });
+    note.append(
+      "The last line is for autofill: on ",
+      el("code", { textContent: `https://${details.webOtpDomain}` }),
+      `, Safari and Chrome offer ${code?.otp ?? "the code"} in one tap, and no other site is offered it.`,
+    );
+    item.append(note);
+  }
 
   // Encoding and segments: the engine's, or the module's render of the same text.
   const encoding = details?.encoding ?? code?.encoding;
@@ -437,16 +524,21 @@ function bubble(message) {
 }
 
 /**
- * The code in a message this page sent, found with the language's template;
- * and, when the module renders the same text from it, its encoding and segments.
+ * The code in a message this page sent: the run of CodeLength digits from
+ * which the module writes the same text (with its encoding and segments);
+ * else the only such run there is.
  */
-function findCode(body, { Language, BrandName }) {
-  const template = templates.get(Language);
-  const [before, after] = template.replaceAll("{{brand}}", BrandName).split("{{otp}}");
-  if (after === undefined || !body.startsWith(before) || !body.endsWith(after)) return null;
-  const otp = body.slice(before.length, body.length - after.length);
-  const rendered = edge.render(Language, otp, BrandName);
-  return rendered.body === body ? { otp, encoding: rendered.encoding, segments: rendered.segments } : { otp };
+function findCode(body, { parameters, CodeLength }) {
+  const runs = new Set(body.match(new RegExp(`(?<!\\d)\\d{${CodeLength}}(?!\\d)`, "g")));
+  for (const otp of runs) {
+    try {
+      const rendered = session.backend.preview(parameters, otp);
+      if (rendered.body === body) return { otp, encoding: rendered.encoding, segments: rendered.segments };
+    } catch {
+      // The page's setting changed since: no preview to compare with.
+    }
+  }
+  return runs.size === 1 ? { otp: [...runs][0] } : null;
 }
 
 function onThreadClick(event) {

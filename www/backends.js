@@ -2,6 +2,7 @@
 //   send(parameters)  -> { messageId, sentAtMs, expiresAtMs?, encoding?, segments?, call }
 //   verify(parameters) -> { valid, reason?, attemptsLeft?, call }
 //   messages()        -> the inbox, as GET /_dev/sms answers it
+//   preview(parameters, otp) -> the SMS text a send would make, as far as the page knows it
 // Every decision is the wasm module's; this file only moves requests, records
 // and messages. `call` is what was asked and answered, for the page to show.
 
@@ -16,15 +17,28 @@ const REGION = "us-east-1";
  * Everything in this page: the engine, a MemoryStore and a DevInbox, under a
  * secret made now and never shown. Verify runs the same compare-and-swap loop
  * as OtpService (verifyInStore) but keeps the reason and attempts left, which
- * OtpService's `{ Valid }` answer drops.
+ * OtpService's `{ Valid }` answer drops. `configure` gives the engine an
+ * OTP_TEMPLATES setting (the core checks it, and throws naming each field).
  */
 export function browserBackend({ OtpEngine, MemoryStore, DevInbox, verifyInStore }) {
-  const engine = new OtpEngine(randomSecret());
+  const secret = randomSecret();
+  let engine = new OtpEngine(secret);
   const store = new MemoryStore();
   const inbox = new DevInbox();
 
   return {
     kind: "browser",
+
+    /** A new engine under the same secret, so codes already sent still verify. */
+    configure(templates) {
+      const configured = new OtpEngine(secret, { templates });
+      engine.free();
+      engine = configured;
+    },
+
+    preview(parameters, otp) {
+      return engine.preview(APPLICATION_ID, parameters, otp);
+    },
 
     async send(parameters) {
       const sent = engine.send(APPLICATION_ID, parameters, Date.now());
@@ -64,7 +78,7 @@ export function browserBackend({ OtpEngine, MemoryStore, DevInbox, verifyInStore
  * signed with SigV4 by the wasm module under the dev credentials. Its verify
  * answers only `{ Valid }`, so there is no reason and no attempts left here.
  */
-export function apiBackend({ signRequest }) {
+export function apiBackend({ signRequest, render }) {
   async function post(path, parameters) {
     const body = new TextEncoder().encode(JSON.stringify(parameters));
     const headers = [["content-type", "application/json"]];
@@ -102,6 +116,11 @@ export function apiBackend({ signRequest }) {
   return {
     kind: "api",
     messages,
+
+    /** The default message: the server's own OTP_TEMPLATES may change it, and the page can't see them. */
+    preview(parameters, otp) {
+      return render(parameters.Language, otp, parameters.BrandName);
+    },
 
     async send(parameters) {
       const path = `/v1/apps/${encodeURIComponent(APPLICATION_ID)}/otp`;

@@ -5,7 +5,7 @@
 //
 // Settings, from the environment: those of pkg/config.js (OTP_SECRET,
 // ACCESS_KEYS, APPLICATION_IDS, SMS_TRANSPORT and the transport's own,
-// DEV_MODE), and
+// OTP_TEMPLATES, DEV_MODE), and
 //   DENO_KV_PATH  the Deno KV database: a file path, or ":memory:". Unset:
 //                 Deno Deploy's database there, Deno's default file
 //                 elsewhere, or memory in DEV_MODE.

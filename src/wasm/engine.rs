@@ -1,6 +1,6 @@
-//! `Engine`: SendOtpMessage and VerifyOtpMessage under one secret and one
-//! protection policy, and the `Sending` and `Verification` a host steps
-//! through with its store.
+//! `Engine`: SendOtpMessage and VerifyOtpMessage under one secret, one
+//! protection policy and the deployment's messages, and the `Sending` and
+//! `Verification` a host steps through with its store.
 
 use super::error::to_js_error;
 use super::{now, request, to_js, JsResult};
@@ -8,10 +8,11 @@ use crate::code::Entropy;
 use crate::error::Error;
 use crate::limits::{self, Decision, History, Refusal};
 use crate::otp;
+use crate::otp_templates::{self, AppMessages, OtpTemplates};
 use crate::params::SendOtpParameters;
 use crate::policy::{Mode, Policy, Rules};
 use crate::record::Secret;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -20,6 +21,7 @@ use wasm_bindgen::prelude::*;
 struct Shared {
     secret: Secret,
     policy: Policy,
+    templates: Option<OtpTemplates>,
     /// Seeded from Web Crypto on the first send, never while loading.
     entropy: RefCell<Entropy>,
 }
@@ -31,20 +33,35 @@ pub struct Engine {
     shared: Rc<Shared>,
 }
 
+/// The deployment's settings an engine runs under; every member optional.
+#[derive(Default, Deserialize, tsify::Tsify)]
+pub struct EngineOptions {
+    /// `OTP_POLICY`: the protection, as JSON text or the same object (`{}`
+    /// enforces the defaults). Without it, none: Pinpoint's behaviour (the
+    /// service's configuration asks for protection by default).
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "string | PolicySetting", optional)]
+    policy: JsValue,
+    /// `OTP_TEMPLATES`: each application's messages, as JSON text or as the
+    /// same object. Without it, every message is Pinpoint's.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "string | OtpTemplatesSetting", optional)]
+    templates: JsValue,
+}
+
 #[wasm_bindgen]
 impl Engine {
-    /// `options.policy`: `OTP_POLICY` as JSON text or an object; absent, no
-    /// protection (Pinpoint's behaviour: the host asks for protection, as
-    /// the service's configuration does by default).
     #[wasm_bindgen(constructor)]
     pub fn new(
         secret: &str,
         #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
     ) -> JsResult<Engine> {
+        let options: EngineOptions = super::options(options, "The engine's")?;
+        let policy = policy_option(options.policy).map_err(to_js_error)?;
+        let templates = templates(options.templates).map_err(to_js_error)?;
         let secret = Secret::new(secret.as_bytes()).map_err(to_js_error)?;
-        let policy = policy_option(&options).map_err(to_js_error)?;
-        let shared = Shared { secret, policy, entropy: RefCell::new(Entropy::new()) };
-        Ok(Engine { shared: Rc::new(shared) })
+        let entropy = RefCell::new(Entropy::new());
+        Ok(Engine { shared: Rc::new(Shared { secret, policy, templates, entropy }) })
     }
 
     /// Checks the parameters (an object, or JSON text as a string or bytes),
@@ -70,7 +87,9 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array")]
         parameters: JsValue,
     ) -> JsResult<Sending> {
-        let params = request::send_parameters(&parameters).map_err(to_js_error)?;
+        let messages = messages(&self.shared.templates, application_id);
+        let params = request::send_parameters(&parameters, extended_languages(messages))
+            .map_err(to_js_error)?;
         otp::check_application_id(application_id).map_err(to_js_error)?;
         let secret = &self.shared.secret;
         let destination = &params.destination_identity;
@@ -82,6 +101,24 @@ impl Engine {
             params,
             shared: Rc::clone(&self.shared),
         })
+    }
+
+    /// The SMS a send of these parameters would deliver, with `otp` as its
+    /// code: for previews. Throws what send would (a broken rule, a DLT
+    /// mismatch); draws no code and makes no record.
+    #[wasm_bindgen(unchecked_return_type = "RenderedMessage")]
+    pub fn preview(
+        &self,
+        #[wasm_bindgen(js_name = applicationId)] application_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array")]
+        parameters: JsValue,
+        otp: &str,
+    ) -> JsResult<JsValue> {
+        let messages = messages(&self.shared.templates, application_id);
+        let p = request::send_parameters(&parameters, extended_languages(messages))
+            .map_err(to_js_error)?;
+        let message = otp::message(&p, messages, otp).map_err(to_js_error)?;
+        to_js(&super::message::RenderedMessage::from(message))
     }
 
     /// Checks a VerifyOtpMessage's parameters once and finds its record's
@@ -136,12 +173,39 @@ impl Engine {
     }
 }
 
-fn policy_option(options: &JsValue) -> Result<Policy, Error> {
-    let policy = if options.is_object() {
-        js_sys::Reflect::get(options, &JsValue::from_str("policy")).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
+/// The application's entry of `OTP_TEMPLATES`, if any.
+fn messages<'a>(
+    templates: &'a Option<OtpTemplates>,
+    application_id: &str,
+) -> Option<&'a AppMessages> {
+    templates.as_ref()?.for_application(application_id)
+}
+
+fn extended_languages(messages: Option<&AppMessages>) -> bool {
+    messages.is_some_and(AppMessages::extended_languages)
+}
+
+/// `OTP_TEMPLATES` as JSON text or an object; its problems, all of them, in
+/// one error, a line each.
+fn templates(value: JsValue) -> Result<Option<OtpTemplates>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let read = match value.as_string() {
+        Some(json) => OtpTemplates::from_json(&json),
+        None => {
+            let object = serde_wasm_bindgen::Deserializer::from(value);
+            OtpTemplates::from_deserializer(object, super::js_message)
+        }
     };
+    read.map(Some).map_err(|problems| {
+        let lines: Vec<_> = problems.into_iter().map(|e| e.message).collect();
+        Error::bad_field(otp_templates::SETTING, lines.join("\n"))
+    })
+}
+
+/// `OTP_POLICY` as JSON text or an object; absent, no protection.
+fn policy_option(policy: JsValue) -> Result<Policy, Error> {
     if policy.is_undefined() || policy.is_null() {
         Ok(Policy::new(Rules::off()))
     } else if let Some(text) = policy.as_string() {
@@ -252,6 +316,7 @@ impl Sending {
             &self.shared.secret,
             &self.application_id,
             &self.params,
+            messages(&self.shared.templates, &self.application_id),
             prior.as_deref(),
             carry,
             now_ms,
@@ -343,10 +408,6 @@ const TYPES: &str = r#"
 export type SendOtpMessageRequestParameters = SendOtpMessageRequest<never>;
 /** VerifyOTPMessageRequestParameters, as Pinpoint's API takes them. */
 export type VerifyOtpMessageRequestParameters = VerifyOtpMessageRequest<never>;
-/** The engine's settings. `policy`: OTP_POLICY as JSON text or an object (`{}` is the defaults); absent, no protection. */
-export interface EngineOptions {
-  policy?: string | PolicySetting;
-}
 /** OTP_POLICY: each member optional (the defaults fill in). */
 export interface PolicySetting {
   mode?: Mode;

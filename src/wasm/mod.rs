@@ -21,6 +21,7 @@ pub use message::{languages, render, validate};
 pub use signature::{refuse_host, refuse_replay, sign_request, verify_signature, AllowedHosts};
 
 use crate::error::{Error, Exception};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
@@ -48,4 +49,23 @@ fn now(now_ms: f64) -> JsResult<u64> {
             "nowMs must be a whole number of milliseconds since the epoch",
         )))
     }
+}
+
+/// An options object (absent: the defaults); a malformed one is the host's bug.
+fn options<T: DeserializeOwned + Default>(value: JsValue, of: &str) -> JsResult<T> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        error::to_js_error(Error::new(
+            Exception::InternalServerError,
+            format!("{of} options could not be read: {}", js_message(e)),
+        ))
+    })
+}
+
+/// A serde-wasm-bindgen error's message; it is a JS Error, whose text would
+/// start with "Error: ".
+fn js_message(e: serde_wasm_bindgen::Error) -> String {
+    js_sys::Error::from(JsValue::from(e)).message().into()
 }

@@ -42,20 +42,27 @@ enum Request<Json, Js> {
     Js(Js),
 }
 
-/// SendOtpMessage parameters from JS, checked.
-pub fn send_parameters(parameters: &JsValue) -> Result<SendOtpParameters, Error> {
+/// SendOtpMessage parameters from JS, checked (`extended_languages`: see
+/// [`SendOtpParameters::check`]).
+pub fn send_parameters(
+    parameters: &JsValue,
+    extended_languages: bool,
+) -> Result<SendOtpParameters, Error> {
     match read::<SendOtpMessageRequest, SendOtpMessageRequest<JsMember>>(parameters)? {
-        Request::Json(r) => SendOtpParameters::check(&r),
-        Request::Js(r) => SendOtpParameters::check(&r),
+        Request::Json(r) => SendOtpParameters::check(&r, extended_languages),
+        Request::Js(r) => SendOtpParameters::check(&r, extended_languages),
     }
 }
 
 /// SendOtpMessage parameters from JS, checked field by field (for forms).
-pub fn send_parameters_all(parameters: &JsValue) -> Result<SendOtpParameters, Vec<Error>> {
+pub fn send_parameters_all(
+    parameters: &JsValue,
+    extended_languages: bool,
+) -> Result<SendOtpParameters, Vec<Error>> {
     match read::<SendOtpMessageRequest, SendOtpMessageRequest<JsMember>>(parameters) {
         Err(e) => Err(vec![e]),
-        Ok(Request::Json(r)) => SendOtpParameters::check_all(&r),
-        Ok(Request::Js(r)) => SendOtpParameters::check_all(&r),
+        Ok(Request::Json(r)) => SendOtpParameters::check_all(&r, extended_languages),
+        Ok(Request::Js(r)) => SendOtpParameters::check_all(&r, extended_languages),
     }
 }
 

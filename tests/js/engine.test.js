@@ -151,7 +151,7 @@ test("bad input throws PinpointErrors named after Pinpoint exceptions", () => {
   assert.throws(() => new PinpointError("NoSuchException", "x"), TypeError, "a misspelled exception name is a bug");
 });
 
-test("validate reports every field, render and languages cover all 13", () => {
+test("validate reports every field, render and languages cover all 35", () => {
   const v = validate({ Channel: "SMS", CodeLength: 9, Language: "ja-jp" });
   assert.equal(v.parameters, null);
   assert.deepEqual(
@@ -163,8 +163,16 @@ test("validate reports every field, render and languages cover all 13", () => {
   assert.equal(ok.parameters.Language, "ja-JP");
   assert.equal(ok.parameters.CodeLength, 6);
 
+  // Extended languages only as a deployment with them on checks.
+  const hindi = validate({ ...PARAMS, Language: "hi-in" });
+  assert.deepEqual(hindi.errors.map((e) => e.field), ["Language"]);
+  assert.match(hindi.errors[0].message, /^Language must be one of de-DE, .*, zh-TW, got "hi-in"$/);
+  assert.equal(validate({ ...PARAMS, Language: "hi-in" }, { extendedLanguages: true }).parameters.Language, "hi-IN");
+
   const all = languages();
-  assert.equal(all.length, 13);
+  assert.equal(all.length, 35);
+  assert.deepEqual(all.filter((l) => l.pinpoint).map((l) => l.tag), all.slice(0, 13).map((l) => l.tag));
+  assert.deepEqual(all.filter((l) => l.rightToLeft).map((l) => l.tag), ["ar-SA", "he-IL"]);
   for (const { tag, nativeName } of all) {
     assert.ok(nativeName.length > 0);
     const m = render(tag, "123456", "Acme");
@@ -177,6 +185,71 @@ test("validate reports every field, render and languages cover all 13", () => {
     segments: 1,
   });
   assert.equal(render("zh-CN", "123456", "Acme").encoding, "UCS-2");
+});
+
+/** OTP_TEMPLATES for every application: a template, the WebOTP line, DLT, extended languages. */
+const TEMPLATES = {
+  applications: {
+    "*": {
+      templates: { "en-US": "{{otp}} is your {{brand}} code. It expires in {{minutes}} minutes." },
+      webOtpDomain: "example.com",
+      dlt: { "1107": { text: "{#var#} is your {#var#} code. It expires in {#var#} minutes.\n\n@example.com #{#var#}" } },
+      extendedLanguages: true,
+    },
+  },
+};
+
+test("templates, as an object or JSON text, write the SMS; preview shows it first", () => {
+  for (const templates of [TEMPLATES, JSON.stringify(TEMPLATES)]) {
+    const engine = new OtpEngine(SECRET, { templates });
+    const parameters = { ...PARAMS, ValidityPeriod: 10, TemplateId: "1107" };
+    assert.deepEqual(engine.preview(APP, parameters, "123456"), {
+      body: "123456 is your ExampleCorp code. It expires in 10 minutes.\n\n@example.com #123456",
+      encoding: "GSM-7",
+      segments: 1,
+    });
+    const sent = engine.send(APP, parameters, T0);
+    const code = otp(sent);
+    assert.equal(sent.sms.body, `${code} is your ExampleCorp code. It expires in 10 minutes.\n\n@example.com #${code}`);
+    assert.equal(verify(engine, guess(code), sent.record, T0 + 1).valid, true);
+    // A language without a template of its own: the default text, then the WebOTP line.
+    const swedish = engine.send(APP, { ...PARAMS, Language: "sv-se" }, T0).sms.body;
+    const sv = swedish.match(/\d{6}/)[0];
+    assert.equal(swedish, `${render("sv-SE", sv, "ExampleCorp").body}\n\n@example.com #${sv}`);
+    assert.throws(() => engine.send(APP, { ...parameters, Language: "de-DE" }, T0), {
+      name: "BadRequestException",
+      field: "TemplateId",
+      message: /^the message does not match DLT template "1107": at character 5 \(after "Ihr "\)/,
+    });
+  }
+  // Without templates, the same engine API sends Pinpoint's message, and only Pinpoint's languages.
+  const plain = new OtpEngine(SECRET, {});
+  assert.equal(plain.preview(APP, PARAMS, "123456").body, "This is your One Time Password: 123456 from ExampleCorp");
+  assert.throws(() => plain.send(APP, { ...PARAMS, Language: "sv-SE" }, T0), { name: "BadRequestException", field: "Language" });
+});
+
+test("bad templates refuse the engine, every problem named by its field, a line each", () => {
+  const bad = { applications: { shop: { templates: { "en-US": "Your code", "xx-XX": "{{otp}}" }, segmentBudget: 0 } } };
+  for (const templates of [bad, JSON.stringify(bad)]) {
+    assert.throws(() => new OtpEngine(SECRET, { templates }), (e) => {
+      assert.ok(e instanceof PinpointError);
+      assert.equal(e.name, "BadRequestException");
+      assert.equal(e.field, "OTP_TEMPLATES");
+      assert.deepEqual(
+        e.message.split("\n").map((line) => line.split(": ")[0]),
+        [
+          "OTP_TEMPLATES.applications.shop.segmentBudget",
+          "OTP_TEMPLATES.applications.shop.templates.en-US",
+          "OTP_TEMPLATES.applications.shop.templates.xx-XX",
+        ],
+      );
+      return true;
+    });
+  }
+  assert.throws(() => new OtpEngine(SECRET, { templates: { applications: { shop: { webOtpDomain: 5 } } } }), {
+    message: "OTP_TEMPLATES.applications.shop.webOtpDomain: invalid type: floating point `5.0`, expected a string",
+  });
+  assert.throws(() => new OtpEngine(SECRET, { templates: "{" }), { field: "OTP_TEMPLATES", message: /^OTP_TEMPLATES: EOF while parsing/ });
 });
 
 test("the hand-written declarations never fall back to any", async () => {

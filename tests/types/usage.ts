@@ -7,6 +7,9 @@ import {
   render,
   validate,
   PinpointError,
+  type LanguageTag,
+  type OtpTemplatesSetting,
+  type RenderedMessage,
   type SendResult,
   type VerifyStep,
 } from "edge-otp";
@@ -49,7 +52,40 @@ if (checked.parameters) {
   void field;
 }
 const tags: string[] = languages().map((l) => l.tag);
+const pinpointOnly: LanguageTag[] = languages().filter((l) => l.pinpoint).map((l) => l.tag);
 const body: string = render("en-US", "123456", "Acme").body;
+const hindi: LanguageTag = "hi-IN";
+// @ts-expect-error language tags are a closed set
+const klingon: LanguageTag = "tlh-QO";
+validate({ Language: hindi }, { extendedLanguages: true });
+// @ts-expect-error extendedLanguages is a boolean
+validate({}, { extendedLanguages: "yes" });
+void [pinpointOnly, klingon];
+
+// The engine's options: OTP_TEMPLATES as JSON text or as the object.
+const templates: OtpTemplatesSetting = {
+  applications: {
+    shop: {
+      templates: { "en-US": "{{otp}} is your {{brand}} code.", "hi-IN": "{{otp}} आपका {{brand}} OTP है" },
+      segmentBudget: 2,
+      webOtpDomain: "shop.example.com",
+      androidAppHash: "FA+9qCX9VSu",
+      dlt: { "1107161234567890123": { text: "{#var#} is your {#var#} code.", maxVarLength: 20 } },
+      extendedLanguages: true,
+    },
+  },
+};
+const configured = new OtpEngine("a test secret of thirty-two byte", { templates });
+new OtpEngine("a test secret of thirty-two byte", { templates: JSON.stringify(templates) });
+new OtpEngine("a test secret of thirty-two byte", {});
+const previewed: RenderedMessage = configured.preview("shop", { Channel: "SMS", BrandName: "Acme", OriginationIdentity: "x", DestinationIdentity: "y", ReferenceId: "z" }, "123456");
+// @ts-expect-error templates are text or the setting's shape
+new OtpEngine("a test secret of thirty-two byte", { templates: 5 });
+// @ts-expect-error the setting's fields are checked: webOtpDomain, not webOtp
+new OtpEngine("a test secret of thirty-two byte", { templates: { applications: { shop: { webOtp: "x" } } } });
+// @ts-expect-error template keys are language tags
+new OtpEngine("a test secret of thirty-two byte", { templates: { applications: { shop: { templates: { english: "{{otp}}" } } } } });
+void previewed;
 
 try {
   // @ts-expect-error BrandName is a string
@@ -91,7 +127,10 @@ const service = new OtpService({
   store: new MemoryStore({ clock: () => Date.now() }),
   transport: inbox,
   log: (event) => console.log(event.event),
+  templates: '{"applications": {"*": {"webOtpDomain": "example.com"}}}',
 });
+// @ts-expect-error the engine's options go on to OtpService typed too
+new OtpService({ secret: "s", store: new MemoryStore(), transport: inbox, templates: 5 });
 async function serviceFlow(): Promise<void> {
   const response: MessageResponse = await service.send("app", {
     Channel: "SMS",
@@ -131,7 +170,7 @@ async function handlerFlow(): Promise<Response> {
 createHandler({ service });
 
 const fromSettings: { handler: FetchHandler } = fromEnv(
-  { OTP_SECRET: "x".repeat(32), ACCESS_KEYS: "id:secret", APPLICATION_IDS: "*", SMS_TRANSPORT: "dev" },
+  { OTP_SECRET: "x".repeat(32), ACCESS_KEYS: "id:secret", APPLICATION_IDS: "*", SMS_TRANSPORT: "dev", OTP_TEMPLATES: templates },
   { store: new MemoryStore() },
 );
 // @ts-expect-error a store is required

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Settings a developer's shell might hold that would change the server under test. */
-const SETTINGS = ["OTP_SECRET", "ACCESS_KEYS", "APPLICATION_IDS", "SMS_TRANSPORT", "OTP_POLICY", "DENO_KV_PATH", "LISTEN_HOST", "DEV_MODE"];
+const SETTINGS = ["OTP_SECRET", "ACCESS_KEYS", "APPLICATION_IDS", "SMS_TRANSPORT", "OTP_POLICY", "OTP_TEMPLATES", "DENO_KV_PATH", "LISTEN_HOST", "DEV_MODE"];
 
 export async function startDenoDevServer(env = {}) {
   const childEnv = { ...process.env, PORT: "0", NO_COLOR: "1", ...env };

@@ -22,7 +22,7 @@ export const PARAMS = {
  */
 export async function startDevServer(env = {}) {
   const childEnv = { ...process.env, PORT: "0", ...env };
-  for (const name of ["OTP_SECRET", "ACCESS_KEYS", "APPLICATION_IDS", "SMS_TRANSPORT", "OTP_POLICY"]) {
+  for (const name of ["OTP_SECRET", "ACCESS_KEYS", "APPLICATION_IDS", "SMS_TRANSPORT", "OTP_POLICY", "OTP_TEMPLATES"]) {
     if (!(name in env)) delete childEnv[name];
   }
   const child = spawn(process.execPath, ["scripts/start.js"], {

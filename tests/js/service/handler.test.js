@@ -157,6 +157,40 @@ describe("fromEnv", () => {
     });
   });
 
+  test("OTP_TEMPLATES: JSON text or a Worker's object var; empty is unset; a bad one is named with the others", async () => {
+    const settings = { OTP_SECRET: SECRET, ACCESS_KEYS: "id:key", SMS_TRANSPORT: "dev" };
+    const setting = { applications: { app: { templates: { "en-US": "{{otp}} is your {{brand}} code." } } } };
+    const firstSms = async (env) => {
+      const { service, handler } = fromEnv({ DEV_MODE: "true", ...env }, { store: new MemoryStore(), log: quiet });
+      await service.send("app", PARAMS);
+      return (await (await handler(new Request(`${BASE}/_dev/sms`))).json()).messages[0].Body;
+    };
+    for (const OTP_TEMPLATES of [JSON.stringify(setting), setting]) {
+      assert.match(await firstSms({ OTP_TEMPLATES }), /^\d{6} is your ExampleCorp code\.$/);
+    }
+    assert.match(await firstSms({}), /^This is your One Time Password: \d{6} from ExampleCorp$/);
+    assert.ok(fromEnv({ ...settings, OTP_TEMPLATES: "" }, { store, log: quiet }).service, "empty is unset");
+    // OtpService passes the option on to its engine.
+    const inbox = new DevInbox();
+    const service = new OtpService({ secret: SECRET, store: new MemoryStore(), transport: inbox, templates: setting });
+    await service.send("app", PARAMS);
+    assert.match(inbox.messages()[0].Body, /^\d{6} is your ExampleCorp code\.$/);
+
+    const bad = '{"applications": {"app": {"templates": {"en-US": "Your code"}}, "bad id!": {}}}';
+    assert.throws(
+      () => fromEnv({ ...settings, ACCESS_KEYS: "nocolon", OTP_TEMPLATES: bad }, { store, log: quiet }),
+      (e) => {
+        assert.match(
+          e.message,
+          /^edge-otp refuses to start: ACCESS_KEYS entry 1 is not of the form id:secret\. OTP_TEMPLATES\.applications\.app\.templates\.en-US: a template must contain \{\{otp\}\}$/m,
+        );
+        assert.match(e.message, /^OTP_TEMPLATES\.applications\.bad id!: an application id is 1 to 64/m);
+        assert.doesNotMatch(e.message, /OTP_SECRET/);
+        return true;
+      },
+    );
+  });
+
   test("production: SigV4 with the configured keys, the listed application ids, no dev endpoints", async () => {
     const { handler } = fromEnv(
       { OTP_SECRET: SECRET, ACCESS_KEYS: "AKID1:one, AKID2:two", APPLICATION_IDS: "app-a,app-b", SMS_TRANSPORT: "dev" },

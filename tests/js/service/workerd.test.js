@@ -15,6 +15,7 @@ import {
   verify,
   wrongCode,
 } from "./dev-server.js";
+import { SETTING, assertMessagesFlow } from "./messages-flow.js";
 
 const APP = "7353f53e6885409fa32d07cedexample";
 
@@ -288,4 +289,27 @@ test("npm start's banner pastes the settings given: the access key's id (never i
   } finally {
     await server.stop();
   }
+});
+
+describe("npm start with OTP_TEMPLATES set", { timeout: 120_000 }, () => {
+  let server;
+  before(async () => {
+    server = await startDevServer({ OTP_TEMPLATES: SETTING });
+  });
+  after(() => server?.stop());
+
+  test("templates, the WebOTP line, DLT and extended languages over HTTP", async (t) => {
+    await assertMessagesFlow(t, server.url);
+  });
+});
+
+test("npm start refuses a bad OTP_TEMPLATES, naming each field at fault", { timeout: 120_000 }, async () => {
+  const bad = '{"applications": {"shop": {"templates": {"en-US": "Your code"}, "webOtpDomain": "https://shop.example.com"}}}';
+  await assert.rejects(startDevServer({ OTP_TEMPLATES: bad }), (error) => {
+    assert.match(error.message, /the server exited/);
+    assert.match(error.message, /edge-otp refuses to start: OTP_TEMPLATES\.applications\.shop\.webOtpDomain: webOtpDomain must be a host only/);
+    assert.match(error.message, /^OTP_TEMPLATES\.applications\.shop\.templates\.en-US: a template must contain \{\{otp\}\}$/m);
+    assert.doesNotMatch(error.message, /listening on/);
+    return true;
+  });
 });

@@ -128,10 +128,13 @@ export async function walkThrough(t, browser, url, mode) {
         assert.equal(await field(name).inputValue(), String(defaults[name]), `${name} holds Pinpoint's default`);
       }
       const options = await field("Language").locator("option").allTextContents();
-      assert.equal(options.length, 13);
+      assert.equal(options.length, 35, "Pinpoint's 13 and the 22 extended languages");
+      const groups = await field("Language").locator("optgroup").evaluateAll((g) => g.map((e) => [e.label, e.children.length]));
+      assert.deepEqual(groups, [["Pinpoint's 13", 13], ["22 more, with extendedLanguages", 22]]);
       assert.ok(options.some((o) => o.startsWith("日本語")) && options.some((o) => o.startsWith("Deutsch")), options.join(", "));
+      assert.equal(await field("Template").isDisabled(), mode === "api", "the page's OTP_TEMPLATES are for the engine in the page");
       const unlabelled = await page.evaluate(() =>
-        [...document.querySelectorAll("input:not([type=radio]), select, button")]
+        [...document.querySelectorAll("input:not([type=radio]), select, textarea, button")]
           .filter((e) => !(e.labels?.length || e.textContent.trim() || e.getAttribute("aria-label")))
           .map((e) => e.outerHTML),
       );
@@ -237,6 +240,92 @@ export async function walkThrough(t, browser, url, mode) {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px too wide)`);
       await shot("6-phone-sized");
+    });
+
+    assert.deepEqual(problems, [], "no console error or page error at any point");
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The page's own OTP_TEMPLATES, in the browser: a custom template and the
+ * WebOTP line in the preview and on the phone, with the line explained; a
+ * template the core refuses, beside its field; extended languages on and off.
+ */
+export async function messagesWalk(t, browser, url) {
+  await mkdir(SHOTS, { recursive: true });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 1100 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  const field = (name) => page.getByLabel(name, { exact: true });
+  const text = (selector) => page.locator(selector).textContent();
+  const lastMessage = () => page.locator("#thread .message").last();
+  async function send(count) {
+    await page.getByRole("button", { name: "Send", exact: true }).click();
+    await page.locator("#thread .message").nth(count - 1).waitFor();
+    return lastMessage().locator("mark.otp").textContent();
+  }
+
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.documentElement.dataset.ready, null, { timeout: 20_000 });
+
+    await t.test("a custom template and the WebOTP line: the preview, then exactly that on the phone, explained", async () => {
+      await field("Template").fill("{{otp}} is your {{brand}} code. It expires in {{minutes}} minutes.");
+      await field("WebOTP domain").fill("example.com");
+      assert.equal(await text("#preview-body"), "123456 is your ExampleCorp code. It expires in 15 minutes.\n\n@example.com #123456");
+      assert.equal(await text("#preview-meta"), "GSM-7 · 1 segment");
+      assert.match(await text("#setting-json"), /"webOtpDomain": "example.com"/);
+      const otp = await send(1);
+      assert.match(otp, /^\d{6}$/);
+      const bubble = lastMessage().locator(".bubble");
+      assert.equal(await bubble.textContent(), `${otp} is your ExampleCorp code. It expires in 15 minutes.\n\n@example.com #${otp}`);
+      // Shown as the phone shows it: on lines.
+      assert.equal(await bubble.evaluate((e) => getComputedStyle(e).whiteSpace), "pre-wrap");
+      assert.equal(
+        await lastMessage().locator(".webotp-note").textContent(),
+        `The last line is for autofill: on https://example.com, Safari and Chrome offer ${otp} in one tap, and no other site is offered it.`,
+      );
+      await page.getByRole("button", { name: `Fill in ${otp}` }).click();
+      await field("Otp").press("Enter");
+      await page.locator("#verdict").waitFor();
+      assert.equal(await text("#verdict"), "Valid");
+      await page.screenshot({ path: join(SHOTS, "browser-7-template-and-webotp.png"), fullPage: true });
+    });
+
+    await t.test("a template the core refuses is named beside its field, and nothing is sent", async () => {
+      await field("Template").fill("Your {{brand}} code");
+      assert.equal(await text("#template-error"), "a template must contain {{otp}}");
+      assert.equal(await field("Template").getAttribute("aria-invalid"), "true");
+      await page.getByRole("button", { name: "Send", exact: true }).click();
+      assert.match(await text("#send-status"), /^Not sent: 1 parameter to fix first/);
+      assert.equal(await page.locator("#thread .message").count(), 1);
+      await field("WebOTP domain").fill("https://example.com");
+      assert.match(await text("#webOtpDomain-error"), /^webOtpDomain must be a host only/);
+      await field("Template").fill("");
+      await field("WebOTP domain").fill("");
+      assert.equal(await text("#template-error"), "");
+    });
+
+    await t.test("extended languages: sent with extendedLanguages, refused in Pinpoint's words without", async () => {
+      await field("Language").selectOption("hi-IN");
+      const otp = await send(2);
+      assert.equal(await lastMessage().locator(".bubble").textContent(), render("hi-IN", otp, "ExampleCorp").body);
+      await field("Language").selectOption("ar-SA");
+      const arabic = await send(3);
+      assert.equal(await lastMessage().locator(".bubble").textContent(), render("ar-SA", arabic, "ExampleCorp").body);
+      assert.equal(await lastMessage().locator(".bubble").evaluate((e) => getComputedStyle(e).direction), "rtl");
+      await page.getByLabel(/extendedLanguages/).uncheck();
+      const expected = validate({ ...PARAMS, Language: "ar-SA" }).errors;
+      assert.equal(await text("#Language-error"), expected[0].message);
+      assert.match(expected[0].message, /^Language must be one of de-DE, .*, zh-TW, got "ar-SA"$/);
+      await page.getByLabel(/extendedLanguages/).check();
+      assert.equal(await text("#Language-error"), "");
     });
 
     assert.deepEqual(problems, [], "no console error or page error at any point");
