@@ -4,9 +4,9 @@
 // SigV4-signed, 1 send to 3 verifies. Prints requests per second, p50 and
 // p99 latency, errors, the server processes' RSS before, during and after,
 // and the CPU time they used per request (less sensitive than latency to
-// what else the machine runs). Then,
-// one request at a time on one connection, the time per request of send and
-// verify next to routes that do no OTP work, so edge-otp's own share shows.
+// what else the machine runs). Then, one request at a time on one
+// connection, the time per request of send and verify next to routes that
+// do no OTP work, so edge-otp's own share shows.
 //
 //   npm run bench:http                      (60 s per server)
 //   BENCH_SECONDS=10 npm run bench:http     (a shorter run)
@@ -20,8 +20,7 @@ import http from "node:http";
 import os from "node:os";
 import { signRequest } from "edge-otp";
 import { startDenoDevServer } from "../tests/js/deno/deno-dev-server.js";
-import { DEV_CREDENTIALS } from "../tests/js/service/dev-server.js";
-import { startDevServer } from "../tests/js/service/dev-server.js";
+import { DEV_CREDENTIALS, startDevServer } from "../tests/js/service/dev-server.js";
 
 const SECONDS = positive("BENCH_SECONDS", 60);
 const CLIENTS = positive("BENCH_CLIENTS", 16);
