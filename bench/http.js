@@ -4,9 +4,9 @@
 // SigV4-signed, 1 send to 3 verifies. Prints requests per second, p50 and
 // p99 latency, errors, the server processes' RSS before, during and after,
 // and the CPU time they used per request (less sensitive than latency to
-// what else the machine runs). Then,
-// one request at a time on one connection, the time per request of send and
-// verify next to routes that do no OTP work, so edge-otp's own share shows.
+// what else the machine runs). Then, one request at a time on one
+// connection, the time per request of send and verify next to routes that
+// do no OTP work, so edge-otp's own share shows.
 //
 //   npm run bench:http                      (60 s per server)
 //   BENCH_SECONDS=10 npm run bench:http     (a shorter run)
@@ -20,8 +20,7 @@ import http from "node:http";
 import os from "node:os";
 import { signRequest } from "edge-otp";
 import { startDenoDevServer } from "../tests/js/deno/deno-dev-server.js";
-import { DEV_CREDENTIALS } from "../tests/js/service/dev-server.js";
-import { startDevServer } from "../tests/js/service/dev-server.js";
+import { DEV_CREDENTIALS, startDevServer } from "../tests/js/service/dev-server.js";
 
 const SECONDS = positive("BENCH_SECONDS", 60);
 const CLIENTS = positive("BENCH_CLIENTS", 16);
@@ -63,6 +62,11 @@ for (const [, name, start] of SERVERS) {
     printLoad(figures);
     printRss(before, during, after);
     printCpu(before, after, figures);
+    // What the server said besides its SMS and per-request events (warnings, errors).
+    const unusual = server.output().split("\n").filter((line) => line.trim() && !/^(\[sms\] |\{"event":"(send|verify)")/.test(line));
+    const banner = unusual.findIndex((line) => /listening on/.test(line));
+    const said = unusual.slice(banner + 1).filter((line) => !/^\s|^(Send a code|Check it)/.test(line));
+    if (said.length) console.log(`  the server also printed:\n${said.slice(0, 20).map((line) => `    ${line}`).join("\n")}`);
     await oneAtATime(server.url);
     console.log();
   } finally {
@@ -75,7 +79,8 @@ async function load(base, seconds, clients) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const latencies = { send: [], verify: [] };
   const errors = [];
-  const end = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const end = started + seconds * 1000;
   const client = async (c) => {
     for (let cycle = 0; performance.now() < end; cycle++) {
       const ReferenceId = `bench-${c}-${cycle % REFERENCES_PER_CLIENT}`;
@@ -89,12 +94,12 @@ async function load(base, seconds, clients) {
           if (status === 200) latencies[kind].push(ms);
           else errors.push(`${kind}: HTTP ${status}`);
         } catch (error) {
-          errors.push(`${kind}: ${error.code ?? error.message}`);
+          const when = `${((performance.now() - started) / 1000).toFixed(1)} s in`;
+          errors.push(`${kind}: ${error.code ?? ""} ${error.message}${error.reusedSocket ? " on a reused connection" : ""}, ${when}`);
         }
       }
     }
   };
-  const started = performance.now();
   await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
@@ -117,7 +122,7 @@ function timed(url, agent, options, body) {
       response.on("data", () => {});
       response.on("end", () => resolve({ ms: performance.now() - t0, status: response.statusCode }));
     });
-    request.on("error", reject);
+    request.on("error", (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
     request.end(body);
   });
 }
@@ -130,12 +135,12 @@ function printLoad({ latencies, errors, elapsed }) {
   const all = [...latencies.send, ...latencies.verify].sort((a, b) => a - b);
   const row = (label, xs) => {
     const sorted = [...xs].sort((a, b) => a - b);
-    return `  ${label.padEnd(9)} ${String(sorted.length).padStart(7)} requests  ${(sorted.length / elapsed).toFixed(0).padStart(6)} req/s  p50 ${percentile(sorted, 50).toFixed(2).padStart(6)} ms  p99 ${percentile(sorted, 99).toFixed(2).padStart(6)} ms`;
+    return `  ${label.padEnd(9)} ${String(sorted.length).padStart(7)} requests  ${(sorted.length / elapsed).toFixed(0).padStart(6)} req/s  p50 ${percentile(sorted, 50).toFixed(2).padStart(6)} ms  p99 ${percentile(sorted, 99).toFixed(2).padStart(6)} ms  max ${(sorted.at(-1) ?? NaN).toFixed(0).padStart(5)} ms`;
   };
   console.log(row("all", all));
   console.log(row("send", latencies.send));
   console.log(row("verify", latencies.verify));
-  console.log(`  errors    ${errors.length}${errors.length ? ` (${[...new Set(errors)].slice(0, 5).join("; ")})` : ""}`);
+  console.log(`  errors    ${errors.length}${errors.length ? ` (${errors.slice(0, 5).join("; ")})` : ""}`);
 }
 
 /** `pid` and each of its descendants, by /proc: name, RSS, CPU seconds used so far. */
