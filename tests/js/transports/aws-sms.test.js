@@ -44,7 +44,7 @@ function checkSignature(request, secrets = { [ACCESS_KEY_ID]: SECRET_ACCESS_KEY 
     "sms-voice",
     secrets,
     NOW,
-  );
+  ).accessKeyId;
 }
 
 test("POSTs SendTextMessage in the JSON protocol, signed for sms-voice", async () => {

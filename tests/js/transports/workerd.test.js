@@ -61,7 +61,7 @@ test("SMS_TRANSPORT=aws-sms in workerd sends a signed SendTextMessage; its code 
   assert.equal(request.header("x-amz-target"), "PinpointSMSVoiceV2.SendTextMessage");
   assert.deepEqual(JSON.parse(request.body).DestinationCountryParameters, { IN_ENTITY_ID: "1101", IN_TEMPLATE_ID: "1107" });
   const signed = { method: request.method, path: request.url, query: "", headers: request.headers };
-  assert.equal(verifySignature(signed, new Uint8Array(request.body), "sms-voice", { AKIDWORKERD: AWS_SECRET }), "AKIDWORKERD");
+  assert.equal(verifySignature(signed, new Uint8Array(request.body), "sms-voice", { AKIDWORKERD: AWS_SECRET }).accessKeyId, "AKIDWORKERD");
   const verified = await call("verify-otp", { ReferenceId: "w-1", DestinationIdentity: TO, Otp: codeInLastRequest() });
   assert.deepEqual(JSON.parse(verified.text), { Valid: true });
 });
