@@ -1,34 +1,45 @@
 // The engine's inputs and outputs are declared by the Rust types themselves
 // (generated into wasm/edge_otp.d.ts); this file declares the JS wrappers.
 import type {
+  Answer,
   Delivery,
+  HttpRequest,
   LanguageInfo,
+  ProviderSettings,
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendResult,
+  Sms,
   Validation,
   VerifyOtpMessageRequestParameters,
   VerifyStep,
 } from "./wasm/edge_otp.js";
 
 export type {
+  Answer,
+  AwsSmsSettings,
   Delivery,
   DeliveryStatus,
   Encoding,
   FieldError,
+  HttpAnswer,
+  HttpRequest,
   LanguageInfo,
   LanguageTag,
   OriginationKind,
+  ProviderSettings,
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendOtpParameters,
   SendResult,
   Sms,
+  TwilioSettings,
   Validation,
   VerifyAction,
   VerifyOtpMessageRequestParameters,
   VerifyReason,
   VerifyStep,
+  WebhookSettings,
 } from "./wasm/edge_otp.js";
 
 /** Request parameters as an object, or as JSON text: a string or the bytes of an HTTP body. */
@@ -112,11 +123,14 @@ export declare function signRequest(
 ): [string, string][];
 
 /**
- * What an SMS provider's answer means for Pinpoint's result: `outcome` is the
- * HTTP status, or "timeout" / "network-error" when there was no answer.
+ * An SMS provider made once from its settings: the HTTP request that
+ * delivers an SMS, and what the provider's answer means. The host makes
+ * the call. A bad setting throws a PinpointError naming the setting, never its value.
  */
-export declare function deliveryStatus(
-  provider: "webhook" | "twilio" | "aws-sms",
-  outcome: number | "timeout" | "network-error",
-  details?: { errorCode?: string | number | null; messageId?: string | null },
-): Delivery;
+export declare class Provider {
+  constructor(settings: ProviderSettings);
+  /** The request that delivers `sms`, signed (AWS) or dated (webhook) at `nowMs`. */
+  request(sms: Sms, nowMs?: number): HttpRequest;
+  /** What came back, as Pinpoint's result for the address. */
+  result(answer: Answer): Delivery;
+}

@@ -7,7 +7,6 @@
 pub mod autofill;
 pub mod body;
 pub mod code;
-pub mod delivery;
 pub mod dlt;
 pub mod member;
 pub mod error;
@@ -16,6 +15,7 @@ pub mod identity;
 pub mod otp;
 pub mod otp_templates;
 pub mod params;
+pub mod provider;
 pub mod record;
 pub mod sigv4;
 pub mod sms;
