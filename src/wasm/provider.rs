@@ -64,8 +64,9 @@ pub fn check_url_setting(name: &str, url: &str) -> JsResult<()> {
 
 // Tagged objects are read in two passes, the `kind` and then the members as
 // that kind's: JS objects can be read twice, and serde's one-pass reading of
-// internally tagged enums buffers every value first, which costs more code
-// than the rest of this boundary.
+// internally tagged enums would add its buffering of every value to the
+// wasm. The kinds are those of the core's enums (tests/js/transports/ sends
+// each one).
 
 /// The `kind` of a tagged object.
 fn kind_from_js<K: DeserializeOwned>(value: &JsValue, what: &str) -> Result<K, Error> {
