@@ -174,9 +174,11 @@ pub(super) mod tests {
         assert_eq!(message(s), "The Twilio base URL must be an absolute http or https URL.");
         // Unset reads as empty; absent, serde names it.
         let unset: ProviderSettings =
-            serde_json::from_str(r#"{"kind": "twilio", "accountSid": null, "authToken": "t"}"#).unwrap();
+            serde_json::from_str(r#"{"kind": "twilio", "accountSid": null, "authToken": "t"}"#)
+                .unwrap();
         assert_eq!(Provider::new(&unset).err().unwrap().message, "accountSid is not set.");
-        let absent = serde_json::from_str::<ProviderSettings>(r#"{"kind": "twilio", "authToken": "t"}"#);
+        let absent =
+            serde_json::from_str::<ProviderSettings>(r#"{"kind": "twilio", "authToken": "t"}"#);
         assert!(absent.err().unwrap().to_string().starts_with("missing field `accountSid`"));
     }
 
