@@ -1,6 +1,6 @@
 // What every runtime entry exports once the wasm module is instantiated.
 export {
-  AllowedHosts, OtpEngine, deliveryStatus, languages, render, signRequest, validate, verifySignature,
+  AllowedHosts, OtpEngine, Provider, languages, render, signRequest, validate, verifySignature,
 } from "./engine.js";
 export { PinpointError } from "./errors.js";
 export { OtpService, verifyInStore } from "./service.js";

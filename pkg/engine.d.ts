@@ -6,11 +6,15 @@ import type {
   EngineOptions,
   HistoryWrite,
   Rules,
+  Answer,
+  HttpRequest,
   LanguageInfo,
+  ProviderSettings,
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendResult,
   ValidateOptions,
+  Sms,
   Validation,
   VerifiedSignature,
   VerifyOtpMessageRequestParameters,
@@ -19,6 +23,8 @@ import type {
 
 export type {
   Admission,
+  Answer,
+  AwsSmsSettings,
   Delivery,
   HistoryWrite,
   Mode,
@@ -32,23 +38,28 @@ export type {
   Encoding,
   EngineOptions,
   FieldError,
+  HttpAnswer,
+  HttpRequest,
   LanguageInfo,
   LanguageTag,
   OriginationKind,
   OtpTemplatesApplication,
   OtpTemplatesSetting,
+  ProviderSettings,
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendOtpParameters,
   SendResult,
   Sms,
   ValidateOptions,
+  TwilioSettings,
   Validation,
   VerifiedSignature,
   VerifyAction,
   VerifyOtpMessageRequestParameters,
   VerifyReason,
   VerifyStep,
+  WebhookSettings,
 } from "./wasm/edge_otp.js";
 
 /** Request parameters as an object, or as JSON text: a string or the bytes of an HTTP body. */
@@ -182,11 +193,14 @@ export declare function signRequest(
 ): [string, string][];
 
 /**
- * What an SMS provider's answer means for Pinpoint's result: `outcome` is the
- * HTTP status, or "timeout" / "network-error" when there was no answer.
+ * An SMS provider made once from its settings: the HTTP request that
+ * delivers an SMS, and what the provider's answer means. The host makes
+ * the call. A bad setting throws a PinpointError naming the setting, never its value.
  */
-export declare function deliveryStatus(
-  provider: "webhook" | "twilio" | "aws-sms",
-  outcome: number | "timeout" | "network-error",
-  details?: { errorCode?: string | number | null; messageId?: string | null },
-): Delivery;
+export declare class Provider {
+  constructor(settings: ProviderSettings);
+  /** The request that delivers `sms`, signed (AWS) or dated (webhook) at `nowMs`. */
+  request(sms: Sms, nowMs?: number): HttpRequest;
+  /** What came back, as Pinpoint's result for the address. */
+  result(answer: Answer): Delivery;
+}

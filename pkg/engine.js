@@ -211,16 +211,51 @@ export function signRequest(request, body, credentials, region, service, nowMs =
 }
 
 /**
- * What an SMS provider's answer means for Pinpoint's result. `outcome` is the
- * HTTP status, or "timeout" or "network-error" when there was no answer;
- * `errorCode` and `messageId` are the provider's, when its body had them.
+ * An SMS provider made once from its settings (`kind` and the provider's
+ * own): the HTTP request that delivers an SMS, and what the answer means.
+ * A bad setting throws, naming the setting, never its value.
  */
-export function deliveryStatus(provider, outcome, { errorCode, messageId } = {}) {
-  const http = typeof outcome === "number";
-  return call(() =>
-    core.deliveryStatus(
-      provider, http ? "http" : outcome, http ? outcome : 0,
-      errorCode == null ? undefined : String(errorCode), messageId == null ? undefined : String(messageId),
-    ),
-  );
+export class Provider {
+  #settings;
+  #provider;
+  #generation;
+
+  /** @param {import("./wasm/edge_otp.js").ProviderSettings} settings */
+  constructor(settings) {
+    this.#settings = settings;
+    this.#core();
+  }
+
+  /** The core provider of the current instance, made again after a trap. */
+  #core() {
+    if (this.#generation !== generation) {
+      this.#provider = call(() => new core.Provider(this.#settings));
+      this.#generation = generation;
+    }
+    return this.#provider;
+  }
+
+  /** `{ url, method, headers, body }`: the request that delivers `sms`, signed at `nowMs`. */
+  request(sms, nowMs = Date.now()) {
+    return call(() => this.#core().request(sms, nowMs));
+  }
+
+  /** `{ DeliveryStatus, StatusCode, StatusMessage }` for what came back: `{ kind: "http", status, headers, body }`, `{ kind: "timeout" }` or `{ kind: "network-error" }`. */
+  result(answer) {
+    return call(() => this.#core().result(answer));
+  }
+}
+
+/**
+ * The result of an SMS the package delivered without a provider: kept in
+ * the dev inbox (`{ kind: "kept", messageId }`), or a transport that threw
+ * (`{ kind: "transport-error" }`). For the package's own use.
+ */
+export function hostResult(answer) {
+  return call(() => core.hostResult(answer));
+}
+
+/** Throws unless `url` is a URL a provider takes; the error names `name`, never the URL. */
+export function checkUrlSetting(name, url) {
+  call(() => core.checkUrlSetting(name, url));
 }

@@ -1,7 +1,7 @@
 // SendOtpMessage and VerifyOtpMessage with I/O: an engine (the rules), a
 // store (the state) and a transport (the SMS). Every decision is the
 // engine's; this file only moves records and messages.
-import { OtpEngine } from "./engine.js";
+import { OtpEngine, hostResult } from "./engine.js";
 import { PinpointError } from "./errors.js";
 
 /** Compare-and-swap rounds before a request gives up under contention. */
@@ -187,7 +187,7 @@ export class OtpService {
       return await this.#transport.send(sms);
     } catch (error) {
       this.#log({ event: "transport-error", messageId: sms.messageId, error: errorKind(error) });
-      return { DeliveryStatus: "UNKNOWN_FAILURE", StatusCode: 500, StatusMessage: "The SMS transport failed." };
+      return hostResult({ kind: "transport-error" });
     }
   }
 

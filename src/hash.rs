@@ -1,6 +1,6 @@
 //! The hashing primitives every other module uses: SHA-256, HMAC-SHA256,
-//! constant-time comparison and the two text encodings of digests (the only
-//! hex and base64url helpers in the crate).
+//! constant-time comparison and the text encodings of bytes (the only hex and
+//! base64 helpers in the crate).
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
@@ -50,6 +50,12 @@ pub fn hex(bytes: &[u8]) -> String {
         .flat_map(|&b| [DIGITS[(b >> 4) as usize], DIGITS[(b & 0x0f) as usize]])
         .collect();
     String::from_utf8(text).expect("hex digits are ASCII")
+}
+
+/// Padded standard base64 (RFC 4648 section 4), as HTTP basic auth writes it.
+pub fn base64(bytes: &[u8]) -> String {
+    use base64::engine::general_purpose::STANDARD;
+    base64::Engine::encode(&STANDARD, bytes)
 }
 
 /// Unpadded base64url (RFC 4648 section 5): safe in URLs and storage keys.
@@ -114,5 +120,9 @@ mod tests {
             assert_eq!(base64url(input), expected);
         }
         assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+        // The standard alphabet, padded.
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foob"), "Zm9vYg==");
+        assert_eq!(base64(&[0xfb, 0xff]), "+/8=");
     }
 }

@@ -10,7 +10,7 @@ pub fn is_e164(s: &str) -> bool {
 }
 
 /// What kind of sender an OriginationIdentity names.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum OriginationKind {
     /// A long code or toll-free number in E.164.

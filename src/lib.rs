@@ -7,7 +7,6 @@
 pub mod autofill;
 pub mod body;
 pub mod code;
-pub mod delivery;
 pub mod dlt;
 pub mod member;
 pub mod error;
@@ -18,6 +17,7 @@ pub mod otp;
 pub mod otp_templates;
 pub mod params;
 pub mod policy;
+pub mod provider;
 pub mod record;
 pub mod replay;
 pub mod sigv4;

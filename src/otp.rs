@@ -31,8 +31,9 @@ pub fn check_application_id(application_id: &str) -> Result<(), Error> {
     }
 }
 
-/// The SMS a send asks the host to deliver.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The SMS a send asks the host to deliver; read back when the host hands it
+/// to a provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Sms {

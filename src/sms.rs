@@ -14,7 +14,7 @@ const GSM7_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆ�
 /// The extension table: reached through the escape code, two septets each.
 const GSM7_EXTENSION: &str = "\u{0C}^{}\\[~]|€";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Encoding {
     #[serde(rename = "GSM-7")]

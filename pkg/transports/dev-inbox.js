@@ -1,5 +1,7 @@
 // A transport for development: every SMS is kept in an inbox (and printed),
 // nothing leaves the machine. Serves GET /_dev/sms in the local service.
+import { hostResult } from "../engine.js";
+
 export class DevInbox {
   #messages = [];
   #print;
@@ -27,7 +29,7 @@ export class DevInbox {
     this.#messages.push(message);
     if (this.#messages.length > this.#limit) this.#messages.shift();
     this.#print(`[sms] ${message.OriginationIdentity} -> ${message.DestinationIdentity}: ${message.Body}`);
-    return { DeliveryStatus: "SUCCESSFUL", StatusCode: 200, StatusMessage: `MessageId: ${sms.messageId}` };
+    return hostResult({ kind: "kept", messageId: sms.messageId });
   }
 
   /** Every message kept, oldest first. */

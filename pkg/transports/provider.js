@@ -1,41 +1,44 @@
-// What the SMS transports share: one HTTP call to a provider, bounded in
-// time, whose answer the core turns into Pinpoint's delivery result, and
-// reading their settings. No rule is decided here.
-import { deliveryStatus } from "../engine.js";
+// The one transport of the HTTP providers. The core's Provider, made once
+// from the settings, says what request delivers an SMS and what the answer
+// means; this file makes the call, bounded in time, and reads the settings
+// from the environment. No rule is decided here.
+import { Provider, checkUrlSetting } from "../engine.js";
 
 /** How long a provider may take to answer, unless SMS_TIMEOUT_MS says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 5000;
 
-/**
- * POSTs to a provider and answers `{ DeliveryStatus, StatusCode, StatusMessage }`.
- * Never throws: no answer in `timeoutMs` is "timeout", no connection is
- * "network-error". `read` picks the provider's error code and message id
- * out of its answer. Redirects are not followed: credentials go to the
- * configured host only.
- *
- * @param {"webhook" | "twilio" | "aws-sms"} provider
- * @param {string | URL} url
- * @param {{ headers: HeadersInit, body: BodyInit }} request
- * @param {{ timeoutMs: number, read: (response: Response, json: any) => { errorCode?: unknown, messageId?: unknown } }} options
- */
-export async function postToProvider(provider, url, { headers, body }, { timeoutMs, read }) {
-  let response;
-  let text;
-  try {
-    // The signal bounds the body's arrival as well as the headers'.
-    response = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    text = await response.text();
-  } catch (error) {
-    return deliveryStatus(provider, error?.name === "TimeoutError" ? "timeout" : "network-error");
-  }
-  return deliveryStatus(provider, response.status, read(response, parseJson(text)));
-}
+export class ProviderTransport {
+  #provider;
+  #timeoutMs;
+  #clock;
 
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
+  /**
+   * @param {import("../engine.js").ProviderSettings} settings checked by the core
+   * @param {{ timeoutMs?: number, clock?: () => number }} [options]
+   *   `clock` (milliseconds since the epoch) dates signatures
+   */
+  constructor(settings, { timeoutMs = DEFAULT_TIMEOUT_MS, clock = Date.now } = {}) {
+    this.#provider = new Provider(settings);
+    this.#timeoutMs = timeoutMs;
+    this.#clock = clock;
+  }
+
+  /**
+   * Answers `{ DeliveryStatus, StatusCode, StatusMessage }`. A provider that
+   * fails to answer in time, or can't be reached, is an answer too; so is a
+   * redirect, which is not followed: credentials go to the configured host only.
+   */
+  async send(sms) {
+    const { url, method, headers, body } = this.#provider.request(sms, this.#clock());
+    let answer;
+    try {
+      // The signal bounds the body's arrival as well as the headers'.
+      const response = await fetch(url, { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(this.#timeoutMs) });
+      answer = { kind: "http", status: response.status, headers: [...response.headers], body: await response.text() };
+    } catch (error) {
+      answer = { kind: error?.name === "TimeoutError" ? "timeout" : "network-error" };
+    }
+    return this.#provider.result(answer);
   }
 }
 
@@ -65,16 +68,12 @@ export function timeoutFromEnv(env) {
   return ms;
 }
 
-/** An http(s) URL setting; the error does not repeat it (a webhook URL can hold a token). */
+/**
+ * A URL setting read from `name`, checked as the provider will check it, so
+ * that the error names the variable; it never repeats the URL (a webhook
+ * URL can hold a token). Undefined stays undefined.
+ */
 export function urlSetting(name, text) {
-  let url;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`${name} must be an absolute http or https URL.`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new Error(`${name} must be an absolute http or https URL.`);
-  }
-  return url;
+  if (text !== undefined) checkUrlSetting(name, text);
+  return text;
 }

@@ -7,17 +7,17 @@
 //! `Error` made in one place ([`error::to_js_error`]); `pkg/engine.js` turns
 //! it into the package's `PinpointError`.
 
-mod delivery;
 mod engine;
 mod error;
 mod message;
+mod provider;
 mod request;
 mod signature;
 
-pub use delivery::delivery_status;
 pub use engine::{Engine, Verification};
 pub use error::exceptions;
 pub use message::{languages, render, validate};
+pub use provider::{check_url_setting, host_result, Provider};
 pub use signature::{refuse_host, refuse_replay, sign_request, verify_signature, AllowedHosts};
 
 use crate::error::{Error, Exception};

@@ -216,6 +216,24 @@ new WorkersKvStore({ get: async () => null });
 new DurableObjectStore({ idFromName: (name: string) => name, get: (_id: string) => ({ fetch: async () => new Response() }) });
 void [serviceFlow, handlerFlow, fromSettings, transportSend, custom, storeWrites, durable, kv];
 
+// An SMS provider: the request for an SMS, and what an answer means, typed
+// from the Rust types; and the transports made from their settings.
+import { Provider, TwilioTransport, WebhookTransport, type Delivery, type HttpRequest } from "edge-otp";
+const twilio = new Provider({ kind: "twilio", accountSid: "AC1", authToken: "t" });
+const providerRequest: HttpRequest = twilio.request(sent.sms, Date.now());
+const requestBody: Uint8Array = providerRequest.body;
+const answered: Delivery = twilio.result({ kind: "http", status: 201, headers: [["content-type", "application/json"]], body: "{}" });
+const timedOut: Delivery = twilio.result({ kind: "timeout" });
+// @ts-expect-error a provider's kind is one of SMS_TRANSPORT's providers
+new Provider({ kind: "pigeon" });
+// @ts-expect-error Twilio needs its auth token
+new Provider({ kind: "twilio", accountSid: "AC1" });
+// @ts-expect-error an HTTP answer has a status
+twilio.result({ kind: "http", headers: [], body: "" });
+const webhookTransport = new WebhookTransport({ url: new URL("https://hooks.example/sms"), secret: "s", clock: () => 0 });
+const twilioTransport = new TwilioTransport({ accountSid: "AC1", authToken: "t", timeoutMs: 2000 });
+void [requestBody, answered, timedOut, webhookTransport, twilioTransport];
+
 // Outside Workers, the package has no Durable Object class (see workers/usage.ts).
 // @ts-expect-error OtpRecordObject is exported only by the Workers entry
 import { OtpRecordObject as notOutsideWorkers } from "edge-otp";
