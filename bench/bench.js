@@ -14,6 +14,8 @@ const NOW = Date.UTC(2026, 10, 26);
 const SECRET = "a benchmark secret of 32 bytes..";
 
 const engine = new OtpEngine(SECRET);
+// The defaults of OTP_POLICY: what a send and a verify add to decide on the number's history.
+const protectedEngine = new OtpEngine(SECRET, { policy: "{}" });
 const reference = await ReferenceEngine.create(SECRET);
 const params = {
   Channel: "SMS",
@@ -34,10 +36,31 @@ function verify(parameters) {
   return step;
 }
 
+/** A protected send's core work: the number's history judged, then the code issued. */
+function protectedSend() {
+  const sending = protectedEngine.sending("app", params);
+  sending.admit(null, NOW);
+  const sent = sending.issue(null, NOW);
+  sending.free();
+  return sent;
+}
+
+/** A protected verify's core work: a guess reserved, the step, the reservation released. */
+function protectedVerify() {
+  const verification = protectedEngine.verification("app", guess);
+  verification.reserve(null, NOW);
+  const step = verification.step(sent.record, NOW);
+  verification.release(null, NOW);
+  verification.free();
+  return step;
+}
+
 const calls = {
   send: () => engine.send("app", params, NOW),
+  "send, protected": protectedSend,
   "send (HTTP body bytes)": () => engine.send("app", body, NOW),
   "verify (wrong code)": () => verify(guess),
+  "verify, protected": protectedVerify,
   validate: () => validate(params),
 };
 const referenceCalls = {
