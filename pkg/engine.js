@@ -50,7 +50,7 @@ export class OtpEngine {
    */
   constructor(secret, options) {
     this.#secret = secret;
-    this.#options = options;
+    this.#options = asText(options);
     this.#core();
   }
 
@@ -102,6 +102,18 @@ export class OtpEngine {
   free() {
     if (this.#generation === generation) this.#engine.free();
   }
+}
+
+/**
+ * The settings as the core reads them: an object given for `policy` or
+ * `templates` becomes its JSON text, once, here. One reader per setting
+ * keeps the .wasm smaller (two would double their code); requests still
+ * cross as objects.
+ */
+function asText(options) {
+  if (options == null || typeof options !== "object") return options;
+  const text = (value) => (value != null && typeof value === "object" ? JSON.stringify(value) : value);
+  return { ...options, policy: text(options.policy), templates: text(options.templates) };
 }
 
 /** A checked request's keys, and its steps with the core's errors made PinpointErrors. */

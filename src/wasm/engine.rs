@@ -191,13 +191,7 @@ fn templates(value: JsValue) -> Result<Option<OtpTemplates>, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    let read = match value.as_string() {
-        Some(json) => OtpTemplates::from_json(&json),
-        None => {
-            let object = serde_wasm_bindgen::Deserializer::from(value);
-            OtpTemplates::from_deserializer(object, super::js_message)
-        }
-    };
+    let read = OtpTemplates::from_json(&setting_text(value, otp_templates::SETTING)?);
     read.map(Some).map_err(|problems| {
         let lines: Vec<_> = problems.into_iter().map(|e| e.message).collect();
         Error::bad_field(otp_templates::SETTING, lines.join("\n"))
@@ -208,11 +202,18 @@ fn templates(value: JsValue) -> Result<Option<OtpTemplates>, Error> {
 fn policy_option(policy: JsValue) -> Result<Policy, Error> {
     if policy.is_undefined() || policy.is_null() {
         Ok(Policy::new(Rules::off()))
-    } else if let Some(text) = policy.as_string() {
-        Policy::from_json(&text)
     } else {
-        Policy::read(serde_wasm_bindgen::Deserializer::from(policy))
+        Policy::from_json(&setting_text(policy, crate::policy::SETTING)?)
     }
+}
+
+/// A setting as JSON text: `pkg/engine.js` writes an object given as one,
+/// so that each setting is read by one deserializer (a second would double
+/// its code in the .wasm).
+fn setting_text(value: JsValue, setting: &'static str) -> Result<String, Error> {
+    value.as_string().ok_or_else(|| {
+        Error::bad_field(setting, format!("{setting} must be JSON text or an object"))
+    })
 }
 
 /// Where a used signature is kept, and for how long.

@@ -247,7 +247,7 @@ test("bad templates refuse the engine, every problem named by its field, a line 
     });
   }
   assert.throws(() => new OtpEngine(SECRET, { templates: { applications: { shop: { webOtpDomain: 5 } } } }), {
-    message: "OTP_TEMPLATES.applications.shop.webOtpDomain: invalid type: floating point `5.0`, expected a string",
+    message: /^OTP_TEMPLATES\.applications\.shop\.webOtpDomain: invalid type: integer `5`, expected a string/,
   });
   assert.throws(() => new OtpEngine(SECRET, { templates: "{" }), { field: "OTP_TEMPLATES", message: /^OTP_TEMPLATES: EOF while parsing/ });
 });
