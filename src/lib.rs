@@ -23,6 +23,7 @@ pub mod replay;
 pub mod sigv4;
 pub mod sms;
 pub mod template;
+mod unicode_tables;
 
 pub use error::{Error, Exception};
 

@@ -47,8 +47,9 @@ impl Member for Box<RawValue> {
 /// Characters of a value shown in a message before it is cut.
 const SHOWN: usize = 64;
 
-/// A string in double quotes, with `"`, `\` and control characters escaped
-/// and anything past 64 characters cut.
+/// A string in double quotes, with `"`, `\`, control characters and the
+/// characters text parameters refuse (a U+202E would turn the message
+/// around) escaped, and anything past 64 characters cut.
 pub fn quote(s: &str) -> String {
     let mut out = String::from("\"");
     for (i, c) in s.chars().enumerate() {
@@ -59,7 +60,9 @@ pub fn quote(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if c.is_control() || crate::params::refused_character(c).is_some() => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -116,5 +119,6 @@ mod tests {
         let long = "x".repeat(100);
         assert_eq!(quote(&long), format!("\"{}…\"", "x".repeat(64)));
         assert_eq!(quote(&"é".repeat(64)), format!("\"{}\"", "é".repeat(64)));
+        assert_eq!(quote("a\u{202E}b\u{2028}"), "\"a\\u202Eb\\u2028\"");
     }
 }

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::identity::{is_e164, OriginationKind};
 use crate::member::{quote, Input, Member};
 use crate::template::Language;
+use crate::unicode_tables::{FORMAT_AND_SEPARATORS, FORMAT_AND_SEPARATOR_NAMES, PRIVATE_USE};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -281,6 +282,10 @@ fn length_outside(s: &str, rule: TextRule) -> Option<usize> {
     (!(rule.min_chars..=rule.max_chars).contains(&chars)).then_some(chars)
 }
 
+/// Checks text in this order, answering with the first broken rule: its
+/// length (whatever it holds, a wrong length is wrong), then control
+/// characters (with the message they have always had), then the first
+/// character [`refused_character`] names.
 fn check_text(s: String, rule: TextRule) -> Result<String, Error> {
     let field = rule.field;
     if let Some(chars) = length_outside(&s, rule) {
@@ -300,7 +305,48 @@ fn check_text(s: String, rule: TextRule) -> Result<String, Error> {
             format!("{field} must not contain control characters, got {}", quote(&s)),
         ));
     }
+    // Named, not quoted: echoing a U+202E would turn the message around too.
+    if let Some(refused) = s.chars().find_map(refused_character) {
+        return Err(Error::bad_field(field, format!("{field} must not contain {refused}")));
+    }
     Ok(s)
+}
+
+/// A character refused in text besides control characters, as a message
+/// names it (`U+XXXX` and its name), or `None` when it is allowed:
+/// - format characters (Cf): bidi overrides and isolates reorder what follows
+///   (U+202E before a code shows it reversed), zero-width ones make two
+///   different strings look alike. That includes U+200D ZERO WIDTH JOINER, so
+///   a ZWJ emoji sequence (👨‍👩‍👧) is refused: telling an emoji's joiner from
+///   one hidden inside a word needs emoji data the core doesn't carry, and a
+///   single emoji, with U+FE0F (a mark, not Cf), passes;
+/// - U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR break lines;
+/// - private-use characters (Co) mean nothing outside one vendor's font;
+/// - noncharacters are never for interchange.
+pub(crate) fn refused_character(c: char) -> Option<String> {
+    let cp = u32::from(c);
+    if let Some(name) = format_name(cp) {
+        return Some(format!("U+{cp:04X} {name}"));
+    }
+    if PRIVATE_USE.iter().any(|&(first, last)| (first..=last).contains(&cp)) {
+        return Some(format!("U+{cp:04X} (a private-use character)"));
+    }
+    if (0xFDD0..=0xFDEF).contains(&cp) || cp & 0xFFFE == 0xFFFE {
+        return Some(format!("U+{cp:04X} (a noncharacter)"));
+    }
+    None
+}
+
+/// The name of a format character or separator, or `None` for any other.
+fn format_name(cp: u32) -> Option<&'static str> {
+    let mut line = 0;
+    for &(first, last) in FORMAT_AND_SEPARATORS {
+        if (first..=last).contains(&cp) {
+            return FORMAT_AND_SEPARATOR_NAMES.lines().nth(line + (cp - first) as usize);
+        }
+        line += (last - first + 1) as usize;
+    }
+    None
 }
 
 fn required_text(member: Given<'_>, rule: TextRule) -> Result<String, Error> {
@@ -600,6 +646,189 @@ mod tests {
         );
         assert_eq!(send_error(r#""EntityId": "\u0000""#).field, Some("EntityId"));
         assert_eq!(send_error(r#""TemplateId": "x\u007f""#).field, Some("TemplateId"));
+    }
+
+    /// The minimal request with `c` inside its BrandName.
+    fn brand_with(c: char) -> Result<SendOtpParameters, Error> {
+        send(&format!("\"BrandName\": \"Ac{c}me\""))
+    }
+
+    #[test]
+    fn the_unicode_tables_hold_known_entries() {
+        for (cp, name) in [
+            (0x00AD, "SOFT HYPHEN"),
+            (0x200B, "ZERO WIDTH SPACE"),
+            (0x200D, "ZERO WIDTH JOINER"),
+            (0x202E, "RIGHT-TO-LEFT OVERRIDE"),
+            (0x2028, "LINE SEPARATOR"),
+            (0x2029, "PARAGRAPH SEPARATOR"),
+            (0x2066, "LEFT-TO-RIGHT ISOLATE"),
+            (0x2069, "POP DIRECTIONAL ISOLATE"),
+            (0xFEFF, "ZERO WIDTH NO-BREAK SPACE"),
+            (0x1D173, "MUSICAL SYMBOL BEGIN BEAM"),
+            (0xE0001, "LANGUAGE TAG"),
+            (0xE007F, "CANCEL TAG"),
+        ] {
+            assert_eq!(format_name(cp), Some(name), "U+{cp:04X}");
+        }
+        for cp in [0x0020, 0x00AC, 0x00AE, 0x200A, 0x2010, 0x202F, 0xFE0F, 0xE0100, 0x10FFFF] {
+            assert_eq!(format_name(cp), None, "U+{cp:04X}");
+        }
+        // Ranges in order and apart, with a name for each code point.
+        assert!(FORMAT_AND_SEPARATORS.windows(2).all(|w| w[0].1 + 1 < w[1].0));
+        let code_points: u32 = FORMAT_AND_SEPARATORS.iter().map(|&(a, b)| b - a + 1).sum();
+        let names = FORMAT_AND_SEPARATOR_NAMES.lines().count();
+        assert_eq!(names, code_points as usize);
+        assert!(FORMAT_AND_SEPARATOR_NAMES.lines().all(|name| !name.is_empty()));
+        // Unicode 14 has 165; newer versions have added more, not fewer.
+        assert!(names >= 165, "{names}");
+        // The private-use ranges are fixed by Unicode's stability policy.
+        assert_eq!(PRIVATE_USE, [(0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD)]);
+    }
+
+    #[test]
+    fn format_characters_and_separators_are_refused_by_name() {
+        for (c, name) in [
+            ('\u{00AD}', "SOFT HYPHEN"),
+            ('\u{200B}', "ZERO WIDTH SPACE"),
+            ('\u{200C}', "ZERO WIDTH NON-JOINER"),
+            ('\u{200D}', "ZERO WIDTH JOINER"),
+            ('\u{200F}', "RIGHT-TO-LEFT MARK"),
+            ('\u{2028}', "LINE SEPARATOR"),
+            ('\u{2029}', "PARAGRAPH SEPARATOR"),
+            ('\u{202A}', "LEFT-TO-RIGHT EMBEDDING"),
+            ('\u{202E}', "RIGHT-TO-LEFT OVERRIDE"),
+            ('\u{2060}', "WORD JOINER"),
+            ('\u{2064}', "INVISIBLE PLUS"),
+            ('\u{2066}', "LEFT-TO-RIGHT ISOLATE"),
+            ('\u{2067}', "RIGHT-TO-LEFT ISOLATE"),
+            ('\u{2068}', "FIRST STRONG ISOLATE"),
+            ('\u{2069}', "POP DIRECTIONAL ISOLATE"),
+            ('\u{FEFF}', "ZERO WIDTH NO-BREAK SPACE"),
+            ('\u{FFF9}', "INTERLINEAR ANNOTATION ANCHOR"),
+            ('\u{E0001}', "LANGUAGE TAG"),
+            ('\u{E007F}', "CANCEL TAG"),
+        ] {
+            let e = brand_with(c).expect_err(name);
+            assert_eq!(e.exception, Exception::BadRequest);
+            assert_eq!(e.field, Some("BrandName"));
+            assert_eq!(e.message, format!("BrandName must not contain U+{:04X} {name}", c as u32));
+        }
+    }
+
+    #[test]
+    fn private_use_characters_and_noncharacters_are_refused() {
+        for cp in [0xE000, 0xF8FF, 0xF0000, 0xFFFFD, 0x100000, 0x10FFFD] {
+            let c = char::from_u32(cp).unwrap();
+            let e = brand_with(c).expect_err("private use");
+            assert_eq!(
+                e.message,
+                format!("BrandName must not contain U+{cp:04X} (a private-use character)")
+            );
+        }
+        for cp in [0xFDD0, 0xFDEF, 0xFFFE, 0xFFFF, 0x1FFFE, 0x1FFFF, 0xFFFFE, 0x10FFFE, 0x10FFFF] {
+            let c = char::from_u32(cp).unwrap();
+            let e = brand_with(c).expect_err("noncharacter");
+            assert_eq!(
+                e.message,
+                format!("BrandName must not contain U+{cp:04X} (a noncharacter)")
+            );
+        }
+    }
+
+    #[test]
+    fn characters_beside_the_refused_ranges_are_allowed() {
+        for c in [
+            '\u{00AC}',  // NOT SIGN, before SOFT HYPHEN
+            '\u{00AE}',  // REGISTERED SIGN
+            '\u{200A}',  // HAIR SPACE, before ZERO WIDTH SPACE
+            '\u{2010}',  // HYPHEN, after RIGHT-TO-LEFT MARK
+            '\u{2027}',  // HYPHENATION POINT, before LINE SEPARATOR
+            '\u{202F}',  // NARROW NO-BREAK SPACE, after RIGHT-TO-LEFT OVERRIDE
+            '\u{205F}',  // MEDIUM MATHEMATICAL SPACE, before WORD JOINER
+            '\u{2070}',  // SUPERSCRIPT ZERO, after the deprecated format characters
+            '\u{2122}',  // TRADE MARK SIGN
+            '\u{D7FB}',  // the last Hangul jamo before private use
+            '\u{F900}',  // CJK COMPATIBILITY IDEOGRAPH-F900, after private use
+            '\u{FDCF}',  // before the noncharacters U+FDD0..U+FDEF
+            '\u{FDF0}',  // after them
+            '\u{FE0F}',  // VARIATION SELECTOR-16 is Mn, not Cf
+            '\u{FEFC}',  // before ZERO WIDTH NO-BREAK SPACE
+            '\u{FFFD}',  // REPLACEMENT CHARACTER, before the noncharacter U+FFFE
+            '\u{FF01}',  // FULLWIDTH EXCLAMATION MARK
+            '\u{1FBF9}', // SEGMENTED DIGIT NINE, before U+1FFFE
+            '\u{20000}', // CJK UNIFIED IDEOGRAPH-20000, after U+1FFFF
+            '\u{E0100}', // VARIATION SELECTOR-17, after CANCEL TAG
+            '\u{E01EF}', // VARIATION SELECTOR-256, before plane 15's private use
+        ] {
+            let p = brand_with(c).unwrap_or_else(|e| panic!("U+{:04X}: {}", c as u32, e.message));
+            assert_eq!(p.brand_name, format!("Ac{c}me"));
+        }
+    }
+
+    #[test]
+    fn emoji_pass_unless_joined_or_tagged() {
+        // An emoji with VARIATION SELECTOR-16, a keycap, a skin tone, a flag.
+        for brand in [
+            "Acme \u{2764}\u{FE0F}",
+            "1\u{FE0F}\u{20E3} Bank",
+            "\u{1F44D}\u{1F3FD}",
+            "\u{1F1EE}\u{1F1F3} Pay",
+        ] {
+            assert_eq!(send(&format!("\"BrandName\": \"{brand}\"")).unwrap().brand_name, brand);
+        }
+        // A ZWJ sequence is refused: its U+200D is Cf like any hidden joiner
+        // (see refused_character), and a flag of tags is refused for its tags.
+        assert_rejects(
+            "\"BrandName\": \"\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\"",
+            "BrandName",
+            "BrandName must not contain U+200D ZERO WIDTH JOINER",
+        );
+        assert_rejects(
+            "\"BrandName\": \"\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}\"",
+            "BrandName",
+            "BrandName must not contain U+E0067 TAG LATIN SMALL LETTER G",
+        );
+    }
+
+    #[test]
+    fn text_rules_apply_in_order_length_controls_then_characters() {
+        // A wrong length is answered first, whatever the text holds.
+        let e = send_error(&format!("\"BrandName\": \"\u{202E}{}\"", "x".repeat(20)));
+        assert!(
+            e.message.starts_with("BrandName must be 1 to 20 characters, got 21"),
+            "{}",
+            e.message
+        );
+        // Control characters keep their message, wherever they are.
+        let e = send_error("\"BrandName\": \"\u{202E}Acme\\u0007\"");
+        assert!(e.message.starts_with("BrandName must not contain control characters"));
+        // Then the first refused character is the one named.
+        assert_rejects(
+            "\"BrandName\": \"A\u{2066}B\u{202E}\u{E000}\"",
+            "BrandName",
+            "BrandName must not contain U+2066 LEFT-TO-RIGHT ISOLATE",
+        );
+    }
+
+    #[test]
+    fn every_checked_text_field_refuses_format_characters() {
+        for field in ["BrandName", "ReferenceId", "EntityId", "TemplateId"] {
+            assert_rejects(
+                &format!("\"{field}\": \"12\u{202E}34\""),
+                field,
+                &format!("{field} must not contain U+202E RIGHT-TO-LEFT OVERRIDE"),
+            );
+        }
+        let body = format!(
+            r#"{{"ReferenceId": "login{}", "DestinationIdentity": "+12065550007", "Otp": "1"}}"#,
+            '\u{2069}'
+        );
+        let e = VerifyOtpParameters::from_json(body.as_bytes()).unwrap_err();
+        assert_eq!(
+            (e.field, e.message.as_str()),
+            (Some("ReferenceId"), "ReferenceId must not contain U+2069 POP DIRECTIONAL ISOLATE")
+        );
     }
 
     #[test]

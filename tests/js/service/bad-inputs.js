@@ -42,6 +42,19 @@ export const BAD_SEND_BODIES = [
   ["DEL in BrandName", brand("Acme\u007f"), 400, /^BrandName must not contain control characters/],
   ["a C1 control in BrandName", brand("Acme\u0085"), 400, /^BrandName must not contain control characters/],
   ["a tab in ReferenceId", JSON.stringify({ ...PARAMS, ReferenceId: "a\tb" }), 400, /^ReferenceId must not contain control characters/],
+  // Strict text: format characters, separators, private use and noncharacters, named.
+  ["U+202E in BrandName", brand("Acme\u202e"), 400, /^BrandName must not contain U\+202E RIGHT-TO-LEFT OVERRIDE$/],
+  ["a zero-width space in BrandName", brand("Ac\u200bme"), 400, /^BrandName must not contain U\+200B ZERO WIDTH SPACE$/],
+  ["a ZWJ emoji sequence in BrandName", brand("Acme \u{1f468}\u200d\u{1f469}\u200d\u{1f467}"), 400, /^BrandName must not contain U\+200D ZERO WIDTH JOINER$/],
+  ["a byte order mark inside BrandName", brand("Acme\ufeff"), 400, /^BrandName must not contain U\+FEFF ZERO WIDTH NO-BREAK SPACE$/],
+  ["U+2028 in BrandName", brand("Acme\u2028Corp"), 400, /^BrandName must not contain U\+2028 LINE SEPARATOR$/],
+  ["a bidi isolate in ReferenceId", JSON.stringify({ ...PARAMS, ReferenceId: "login\u2066-42" }), 400, /^ReferenceId must not contain U\+2066 LEFT-TO-RIGHT ISOLATE$/],
+  ["an escaped U+2029 in ReferenceId", withParam("ReferenceId", '"a\\u2029b"'), 400, /^ReferenceId must not contain U\+2029 PARAGRAPH SEPARATOR$/],
+  ["a private-use character in BrandName", brand("Acme\ue000"), 400, /^BrandName must not contain U\+E000 \(a private-use character\)$/],
+  ["a plane-15 private-use character in BrandName", brand("Acme\u{f0000}"), 400, /^BrandName must not contain U\+F0000 \(a private-use character\)$/],
+  ["a noncharacter in EntityId", JSON.stringify({ ...PARAMS, EntityId: "1101\ufffe" }), 400, /^EntityId must not contain U\+FFFE \(a noncharacter\)$/],
+  ["U+FDD0 in TemplateId", JSON.stringify({ ...PARAMS, TemplateId: "1107\ufdd0" }), 400, /^TemplateId must not contain U\+FDD0 \(a noncharacter\)$/],
+  ["U+1FFFF as escaped surrogates in BrandName", withParam("BrandName", '"Acme\\ud83f\\udfff"'), 400, /^BrandName must not contain U\+1FFFF \(a noncharacter\)$/],
   ["an oversized body", JSON.stringify({ ...PARAMS, Padding: "x".repeat(17 * 1024) }), 413, /larger than 16384 bytes/],
   // Strict JSON: what a lenient reader would let two readers disagree on.
   ["nested garbage in an unknown member", JSON.stringify(PARAMS).replace("{", '{"X": [1,,,garbage here], '), 400, /^The request body is not valid JSON: /],
@@ -66,7 +79,8 @@ export const BAD_VERIFY_BODIES = [
   ["an empty Otp", JSON.stringify({ ReferenceId: "r", DestinationIdentity: "+12065550007", Otp: "" }), 400, /^Otp must be 1 to 64 characters/],
   ["a 65-character Otp", JSON.stringify({ ReferenceId: "r", DestinationIdentity: "+12065550007", Otp: "1".repeat(65) }), 400, /^Otp must be 1 to 64 characters/],
   ["a control character in ReferenceId", JSON.stringify({ ReferenceId: "r\u0000", DestinationIdentity: "+12065550007", Otp: "12345" }), 400, /^ReferenceId must not contain control characters/],
+  ["U+202E in ReferenceId", JSON.stringify({ ReferenceId: "login\u202e24", DestinationIdentity: "+12065550007", Otp: "12345" }), 400, /^ReferenceId must not contain U\+202E RIGHT-TO-LEFT OVERRIDE$/],
 ];
 
-/** 20 characters each: the longest BrandName allowed, in several scripts. */
-export const BRAND_NAMES_OF_20 = ["ExampleCorporationXY", "é".repeat(20), "株式会社例示商事株式会社例示商事株式会社", "🔐".repeat(20), "Ωμέγα Τράπεζα Αθηνών"];
+/** 20 characters each: the longest BrandName allowed, in several scripts, and with emoji marks (U+FE0F, a keycap) that are not format characters. */
+export const BRAND_NAMES_OF_20 = ["ExampleCorporationXY", "é".repeat(20), "株式会社例示商事株式会社例示商事株式会社", "🔐".repeat(20), "Ωμέγα Τράπεζα Αθηνών", "Acme \u2764\ufe0f ® Bank ™ 1\ufe0f\u20e3"];
