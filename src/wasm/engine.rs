@@ -212,7 +212,7 @@ fn policy_option(policy: JsValue) -> Result<Policy, Error> {
 /// its code in the .wasm).
 fn setting_text(value: JsValue, setting: &'static str) -> Result<String, Error> {
     value.as_string().ok_or_else(|| {
-        Error::bad_field(setting, format!("{setting} must be JSON text or an object"))
+        Error::bad_field(setting, format!("{setting} must be JSON text"))
     })
 }
 

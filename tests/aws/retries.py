@@ -1,0 +1,88 @@
+"""boto3's and the AWS CLI's own retries, through an endpoint that answers
+the first attempt of every call with a 503, against a service that accepts
+each signature once.
+
+    .venv/bin/python tests/aws/retries.py FLAKY_ENDPOINT INBOX_ENDPOINT
+
+Each retry is signed afresh (a new attempt number in amz-sdk-request, a new
+date), so single-use signatures don't refuse it. Prints one "ok" line per
+step; exits non-zero at the first failure.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+
+import boto3
+from botocore.config import Config
+
+APP = "retries"
+DESTINATION = "+12065550042"
+
+
+def fail(message):
+    print(f"FAIL {message}")
+    sys.exit(1)
+
+
+def code_from_inbox(inbox, message_id):
+    with urllib.request.urlopen(f"{inbox}/_dev/sms") as response:
+        messages = json.load(response)["messages"]
+    for message in messages:
+        if message["MessageId"] == message_id:
+            return "".join(c for c in message["Body"] if c.isdigit())
+    fail(f"no SMS {message_id} in the inbox")
+
+
+def main():
+    flaky, inbox = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/")
+    client = boto3.client(
+        "pinpoint",
+        endpoint_url=flaky,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 3, "mode": "standard"}),
+    )
+    params = {
+        "Channel": "SMS", "BrandName": "ExampleCorp", "OriginationIdentity": "+18555550142",
+        "DestinationIdentity": DESTINATION, "ReferenceId": "retried",
+    }
+    sent = client.send_otp_message(ApplicationId=APP, SendOTPMessageRequestParameters=params)
+    result = sent["MessageResponse"]["Result"][DESTINATION]
+    if result["DeliveryStatus"] != "SUCCESSFUL":
+        fail(f"DeliveryStatus {result['DeliveryStatus']}")
+    print(f"ok boto3 send_otp_message after {sent['ResponseMetadata']['RetryAttempts']} retry")
+    otp = code_from_inbox(inbox, result["MessageId"])
+    verified = client.verify_otp_message(
+        ApplicationId=APP,
+        VerifyOTPMessageRequestParameters={"ReferenceId": "retried", "DestinationIdentity": DESTINATION, "Otp": otp},
+    )
+    if verified["VerificationResponse"]["Valid"] is not True:
+        fail("the code was not Valid")
+    print(f"ok boto3 verify_otp_message: Valid true after {verified['ResponseMetadata']['RetryAttempts']} retry")
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_MAX_ATTEMPTS="3", AWS_RETRY_MODE="standard",
+    )
+    aws_cli = os.path.join(os.path.dirname(sys.executable), "aws")
+    run = subprocess.run(
+        [aws_cli, "pinpoint", "verify-otp-message", "--application-id", APP,
+         "--verify-otp-message-request-parameters", f"ReferenceId=retried,DestinationIdentity={DESTINATION},Otp={otp}",
+         "--endpoint-url", flaky],
+        env=env, capture_output=True, text=True,
+    )
+    if run.returncode != 0:
+        fail(f"aws pinpoint verify-otp-message exited {run.returncode}: {run.stderr}")
+    if json.loads(run.stdout)["VerificationResponse"]["Valid"] is not False:
+        fail("a used code verified again")
+    print("ok aws pinpoint verify-otp-message after a retry: Valid false (the code was used)")
+
+
+if __name__ == "__main__":
+    main()
