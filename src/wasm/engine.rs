@@ -249,6 +249,18 @@ pub struct HistoryWrite {
     ttl_seconds: u32,
 }
 
+/// One of the core's decisions on a number's history, as the host applies it.
+fn judge(
+    rules: &Rules,
+    history: Option<String>,
+    now_ms: f64,
+    decide: fn(&Rules, &History, u64) -> Decision,
+) -> JsResult<JsValue> {
+    let now_ms = now(now_ms)?;
+    let history = History::decode(history.as_deref()).map_err(to_js_error)?;
+    to_js(&admission(rules, decide(rules, &history, now_ms)))
+}
+
 fn admission(rules: &Rules, decision: Decision) -> Admission {
     let write = decision
         .history
@@ -297,9 +309,7 @@ impl Sending {
         history: Option<String>,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
-        let now_ms = now(now_ms)?;
-        let history = History::decode(history.as_deref()).map_err(to_js_error)?;
-        to_js(&admission(&self.rules, limits::admit_send(&self.rules, &history, now_ms)))
+        judge(&self.rules, history, now_ms, limits::admit_send)
     }
 
     /// The code: what to store under `storageKey` in place of `prior` (the
@@ -366,9 +376,7 @@ impl Verification {
         history: Option<String>,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
-        let now_ms = now(now_ms)?;
-        let history = History::decode(history.as_deref()).map_err(to_js_error)?;
-        to_js(&admission(&self.rules, limits::reserve_guess(&self.rules, &history, now_ms)))
+        judge(&self.rules, history, now_ms, limits::reserve_guess)
     }
 
     /// Takes back the guess reserved at `reservedAtMs`: the history to write
