@@ -18,6 +18,12 @@ export interface OtpServiceOptions extends EngineOptions {
   secret: string;
   store: OtpStore;
   transport: SmsTransport;
+  /**
+   * How long a delivery may take, a custom transport's too (10,000 ms by
+   * default); past it the send answers TEMPORARY_FAILURE (504) and its code
+   * is withdrawn.
+   */
+  transportTimeoutMs?: number;
   /** Milliseconds since the epoch (Date.now). */
   clock?: () => number;
   log?: Log;

@@ -7,12 +7,16 @@ import { PinpointError } from "./errors.js";
 /** Compare-and-swap rounds before a request gives up under contention. */
 const MAX_ROUNDS = 64;
 
+/** How long any transport, a custom one too, may take to deliver one SMS. */
+export const DEFAULT_TRANSPORT_TIMEOUT_MS = 10_000;
+
 export class OtpService {
   #engine;
   #store;
   #transport;
   #clock;
   #log;
+  #transportTimeoutMs;
 
   /**
    * @param {object} options
@@ -26,9 +30,19 @@ export class OtpService {
    * @param {(event: object) => void} [options.log] structured events, never secrets
    * @param {string | object} [options.templates] OTP_TEMPLATES: this and every other
    *   engine option (OtpEngine's second argument) go on to the engine.
+   * @param {number} [options.transportTimeoutMs] how long a delivery may take
+   *   (DEFAULT_TRANSPORT_TIMEOUT_MS); past it the send answers
+   *   TEMPORARY_FAILURE and its code is withdrawn
    */
-  constructor({ secret, store, transport, clock = Date.now, log = () => {}, ...engineOptions }) {
+  constructor({
+    secret, store, transport, transportTimeoutMs = DEFAULT_TRANSPORT_TIMEOUT_MS, clock = Date.now, log = () => {},
+    ...engineOptions
+  }) {
+    if (!(Number.isFinite(transportTimeoutMs) && transportTimeoutMs > 0)) {
+      throw new TypeError(`transportTimeoutMs must be a positive number of milliseconds; got ${transportTimeoutMs}.`);
+    }
     this.#engine = new OtpEngine(secret, engineOptions);
+    this.#transportTimeoutMs = transportTimeoutMs;
     this.#store = store;
     this.#transport = transport;
     this.#clock = clock;
@@ -182,12 +196,22 @@ export class OtpService {
     };
   }
 
+  /** The transport's answer, bounded in time: a hung transport is a timeout, not a hung send. */
   async #deliver(sms) {
+    let timer;
+    const timedOut = new Promise((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.#transportTimeoutMs);
+    });
     try {
-      return await this.#transport.send(sms);
+      const answer = await Promise.race([this.#transport.send(sms), timedOut]);
+      if (answer !== TIMED_OUT) return answer;
+      this.#log({ event: "transport-timeout", messageId: sms.messageId, afterMs: this.#transportTimeoutMs });
+      return hostResult({ kind: "timeout" });
     } catch (error) {
       this.#log({ event: "transport-error", messageId: sms.messageId, error: errorKind(error) });
       return hostResult({ kind: "transport-error" });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -202,6 +226,8 @@ export class OtpService {
     }
   }
 }
+
+const TIMED_OUT = Symbol("timed out");
 
 /** An error's kind and message, for the log. */
 function errorKind(error) {
