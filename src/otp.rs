@@ -431,7 +431,7 @@ mod tests {
         let secrets = Secrets::from(secret());
         let v = Verification::new(&secrets, APP, guess(&code_of(&s))).unwrap();
         assert_eq!(v.storage_key(), s.storage_key);
-        assert_eq!(v.storage_keys(), [s.storage_key.clone()]);
+        assert_eq!(v.storage_keys(), std::slice::from_ref(&s.storage_key));
         // Stepping twice over the same record answers the same, as a host
         // retrying a lost compare-and-swap needs.
         let first = v.step(&secrets, &s.storage_key, Some(&s.record), NOW).unwrap();
