@@ -486,7 +486,10 @@ mod tests {
         // A new send is made under the new secret, and verifies under it.
         let s = send(b_then_a.current(), APP, &params(""), None, NOW, &mut Entropy::new()).unwrap();
         assert_eq!(s.storage_key, v.storage_keys()[0]);
-        assert_ne!(s.storage_key, only_a.current().storage_key(APP, "SampleReferenceId", "+12065550007"));
+        assert_ne!(
+            s.storage_key,
+            only_a.current().storage_key(APP, "SampleReferenceId", "+12065550007")
+        );
         let code = code_of(&s);
         let mut store = std::collections::HashMap::from([(s.storage_key.clone(), s.record)]);
         assert_eq!(verify_in(&mut store.clone(), &only_a, &code), VerifyReason::NotFound);
@@ -507,7 +510,10 @@ mod tests {
         assert_eq!(step(&v.storage_keys()[1]), VerifyReason::Valid);
         // Read under the current key, the old secret's record can't match.
         assert_eq!(step(&v.storage_keys()[0]), VerifyReason::Mismatch);
-        assert_eq!(v.storage_keys()[0], other.storage_key(APP, "SampleReferenceId", "+12065550007"));
+        assert_eq!(
+            v.storage_keys()[0],
+            other.storage_key(APP, "SampleReferenceId", "+12065550007")
+        );
     }
 
     #[test]

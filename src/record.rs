@@ -272,13 +272,17 @@ mod tests {
     #[test]
     fn a_bad_list_says_what_is_wrong_without_a_secret() {
         let long = "0123456789abcdef0123456789abcdef";
+        let short = |n| {
+            format!("Secret {n} of 2 in the OTP secret's list must be at least 16 bytes, got 7")
+        };
+        let not_json = "The OTP secret starts with '[' but is not a JSON array of strings";
         for (setting, expected) in [
-            (format!(r#"["{long}", "hunter2"]"#), "Secret 2 of 2 in the OTP secret's list must be at least 16 bytes, got 7"),
-            (format!(r#"["hunter2", "{long}"]"#), "Secret 1 of 2 in the OTP secret's list must be at least 16 bytes, got 7"),
-            ("[]".into(), "The OTP secret's list is empty: it needs at least one secret"),
-            (format!(r#"["{long}", 12345678901234567]"#), "The OTP secret starts with '[' but is not a JSON array of strings"),
-            (format!("[{long}]"), "The OTP secret starts with '[' but is not a JSON array of strings"),
-            (format!(r#"["{long}""#), "The OTP secret starts with '[' but is not a JSON array of strings"),
+            (format!(r#"["{long}", "hunter2"]"#), short(2)),
+            (format!(r#"["hunter2", "{long}"]"#), short(1)),
+            ("[]".into(), "The OTP secret's list is empty: it needs at least one secret".into()),
+            (format!(r#"["{long}", 12345678901234567]"#), not_json.into()),
+            (format!("[{long}]"), not_json.into()),
+            (format!(r#"["{long}""#), not_json.into()),
         ] {
             let e = Secrets::from_setting(&setting).err().unwrap();
             assert_eq!(e.exception, Exception::InternalServerError);

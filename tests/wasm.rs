@@ -107,7 +107,9 @@ fn a_code_made_under_an_older_secret_verifies_under_its_key() {
     assert_eq!(text(&e, "name"), "InternalServerErrorException");
     let sent = rotated.send(APP, object(PARAMS), NOW).unwrap();
     assert_eq!(text(&sent, "storageKey"), keys[0]);
-    let e = Engine::new(r#"["long enough to be a secret", "short"]"#, JsValue::UNDEFINED).err().unwrap();
+    let e = Engine::new(r#"["long enough to be a secret", "short"]"#, JsValue::UNDEFINED)
+        .err()
+        .unwrap();
     assert_eq!(
         text(&e, "message"),
         "Secret 2 of 2 in the OTP secret's list must be at least 16 bytes, got 5"
