@@ -5,7 +5,7 @@ import type { OtpStore } from "./stores/types.js";
 
 /** The settings every runtime reads (a Worker's env, Deno.env.toObject()). */
 export interface OtpSettings {
-  /** Keys every HMAC: 16+ bytes, 32 random ones is good. Required. */
+  /** Keys every HMAC: 16+ bytes, 32 random ones is good; to rotate it, a JSON array of secrets, newest first. Required. */
   OTP_SECRET?: string;
   /** SigV4 access keys allowed in: "id:secret,id2:secret2". Required. */
   ACCESS_KEYS?: string;

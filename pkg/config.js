@@ -4,6 +4,8 @@
 // takes the same settings:
 //
 //   OTP_SECRET       keys every HMAC: 16+ bytes (32 random ones is good). Required.
+//                    To rotate it, a JSON array of secrets, newest first: new codes
+//                    use the first, codes made under the others still verify.
 //   ACCESS_KEYS      the SigV4 key pairs allowed in: "id:secret,id2:secret2". Required.
 //   APPLICATION_IDS  the application ids served, comma-separated; absent or "*" serves any.
 //   SMS_TRANSPORT    how SMS leave: "webhook", "twilio", "aws-sms", or "dev" (kept in

@@ -66,13 +66,15 @@ export type {
 export type Parameters<T> = T | string | Uint8Array;
 
 /**
- * SendOtpMessage and VerifyOtpMessage as pure transitions under one secret.
+ * SendOtpMessage and VerifyOtpMessage as pure transitions under the deployment's secrets.
  * Holds no OTP state: records go to and come from the host's store.
  * Methods throw {@link PinpointError}.
  */
 export declare class OtpEngine {
   /**
-   * @param secret keys every HMAC: at least 16 bytes, ideally 32 random ones.
+   * @param secret OTP_SECRET, which keys every HMAC: at least 16 bytes, ideally
+   *   32 random ones; or, to rotate it, a JSON array of such secrets, newest
+   *   first (new codes use the first; each verifies the codes it made).
    * @param options the deployment's settings; a bad one throws, naming it:
    *   `policy` (OTP_POLICY as JSON text or an object; `{}` enforces the
    *   defaults, absent means no protection) and `templates` (OTP_TEMPLATES:
@@ -111,6 +113,8 @@ export declare class OtpEngine {
 /** One SendOtpMessage, checked. Stored values absent are null. */
 export interface OtpSending {
   readonly storageKey: string;
+  /** `storageKey`, then each older secret's key for this reference: remove what those hold once the new record is stored. */
+  readonly storageKeys: string[];
   /** Where the number's history is kept. */
   readonly numberKey: string;
   /** False when the policy is off: the history need not be read. */
@@ -124,15 +128,18 @@ export interface OtpSending {
 
 /** One VerifyOtpMessage, checked: read `storageKey`, then `step` with what it holds. */
 export interface OtpVerification {
+  /** Where the record is when the current secret made it. */
   readonly storageKey: string;
+  /** Where it may be: `storageKey`, then each older secret's key. Step the first record found, with its key. */
+  readonly storageKeys: string[];
   readonly numberKey: string;
   readonly protected: boolean;
   /** Counts a guess against the number's budget before the comparison, or refuses. */
   reserve(history: string | null | undefined, nowMs?: number): Admission;
   /** Takes back the guess reserved at `reservedAtMs` (a right code, or none compared). */
   release(history: string | null | undefined, reservedAtMs: number): HistoryWrite | null;
-  /** `record` is what the store holds under `storageKey`, or null. */
-  step(record: string | null | undefined, nowMs?: number): VerifyStep;
+  /** `record` is what the store holds under `storageKey` (one of `storageKeys`; absent, the first), or null. */
+  step(record: string | null | undefined, nowMs?: number, storageKey?: string): VerifyStep;
   /** Frees the WebAssembly memory held by this verification. */
   free(): void;
 }

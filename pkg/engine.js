@@ -43,7 +43,9 @@ export class OtpEngine {
   #generation;
 
   /**
-   * @param {string} secret keys every HMAC: at least 16 bytes, ideally 32 random ones.
+   * @param {string} secret OTP_SECRET, which keys every HMAC: at least 16 bytes,
+   *   ideally 32 random ones; or, to rotate it, a JSON array of such secrets,
+   *   newest first (new codes use the first; each verifies the codes it made).
    * @param {import("./wasm/edge_otp.js").EngineOptions} [options] the deployment's
    *   settings, read and checked in the core: `policy` (OTP_POLICY; `{}`
    *   enforces the defaults, absent means none) and `templates` (OTP_TEMPLATES)
@@ -124,11 +126,12 @@ class Steps {
   constructor(inner, steps) {
     this.#inner = inner;
     this.storageKey = inner.storageKey;
+    this.storageKeys = inner.storageKeys;
     this.numberKey = inner.numberKey;
     this.protected = inner.protected;
     for (const name of steps) {
-      // A stored value absent is null in JS and None in Rust.
-      this[name] = (stored, ms = Date.now()) => call(() => this.#inner[name](stored ?? undefined, ms));
+      // A stored value absent is null in JS and None in Rust; so is a storage key.
+      this[name] = (stored, ms = Date.now(), key) => call(() => this.#inner[name](stored ?? undefined, ms, key ?? undefined));
     }
   }
 

@@ -14,7 +14,7 @@ export type Log = (event: LogEvent) => void;
 
 /** The service's own options, and the engine's (`templates`, ...), passed on to OtpEngine. */
 export interface OtpServiceOptions extends EngineOptions {
-  /** Keys every HMAC: 16+ bytes, ideally 32 random ones. */
+  /** OTP_SECRET: keys every HMAC (16+ bytes, ideally 32 random ones); to rotate it, a JSON array of secrets, newest first. */
   secret: string;
   store: OtpStore;
   transport: SmsTransport;

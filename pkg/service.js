@@ -20,7 +20,8 @@ export class OtpService {
 
   /**
    * @param {object} options
-   * @param {string} options.secret keys every HMAC (16+ bytes; 32 random ones is good)
+   * @param {string} options.secret OTP_SECRET: keys every HMAC (16+ bytes; 32 random
+   *   ones is good); to rotate it, a JSON array of secrets, newest first
    * @param {import("./stores/types.js").OtpStore} options.store
    * @param {import("./transports/types.js").SmsTransport} options.transport
    * @param {string | object} [options.policy] OTP_POLICY (JSON text or an
@@ -74,6 +75,7 @@ export class OtpService {
       if (!sending.protected) {
         await this.#storeCall(() => this.#store.set(sent.storageKey, sent.record, sent.ttlSeconds));
       }
+      await this.#retire(sending);
       const delivery = await this.#deliver(sent.sms);
       if (delivery.DeliveryStatus !== "SUCCESSFUL") await this.#withdraw(sent);
       this.#log({ event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus });
@@ -181,6 +183,22 @@ export class OtpService {
     throw new PinpointError("TooManyRequestsException", "Too many codes sent for this reference at once; try again.");
   }
 
+  /**
+   * Removes the records older secrets made for this reference (while
+   * OTP_SECRET lists several), so the new code replaces them as it replaces
+   * one under the current key. A failure only leaves the old code until it expires.
+   */
+  async #retire(sending) {
+    for (const key of sending.storageKeys.slice(1)) {
+      try {
+        const current = await this.#store.get(key);
+        if (current) await this.#store.compareAndSwap(key, current.version, null);
+      } catch (error) {
+        this.#log({ event: "store-error", during: "retire", error: errorKind(error) });
+      }
+    }
+  }
+
   /** Removes a code that was not delivered, if it is still ours: a newer send may have replaced it. */
   async #withdraw(sent) {
     const current = await this.#storeCall(() => this.#store.get(sent.storageKey));
@@ -237,7 +255,8 @@ function errorKind(error) {
 /**
  * The verify transition applied to a store as a compare-and-swap loop: the
  * parameters are checked once, then each round reads the record with its
- * version, lets the engine decide, and writes back or deletes only if the
+ * version (under the current secret's key, then, while it holds nothing,
+ * under each older secret's), lets the engine decide, and writes back or deletes only if the
  * version is unchanged, starting over if it changed. Answers the engine's
  * whole step (reason and attempts left included); throws
  * TooManyRequestsException when the record keeps changing under it.
@@ -257,10 +276,9 @@ export async function verifyInStore(engine, store, applicationId, parameters, cl
 }
 
 async function stepInStore(verification, store, clock) {
-  const key = verification.storageKey;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const current = await store.get(key);
-    const step = verification.step(current?.value, clock());
+    const { key, current } = await findRecord(verification.storageKeys, store);
+    const step = verification.step(current?.value, clock(), key);
     const { action } = step;
     const done =
       action.kind === "keep" ||
@@ -273,4 +291,16 @@ async function stepInStore(verification, store, clock) {
     if (done) return step;
   }
   throw new PinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
+}
+
+/**
+ * The record under the first of `keys` (one per secret, the current one's
+ * first) that holds one, with its key; or none, under the first key.
+ */
+async function findRecord(keys, store) {
+  for (const key of keys) {
+    const current = await store.get(key);
+    if (current) return { key, current };
+  }
+  return { key: keys[0], current: null };
 }

@@ -5,11 +5,11 @@
 
 use crate::code::Entropy;
 use crate::member::quote;
-use crate::error::Error;
+use crate::error::{Error, Exception};
 use crate::identity::OriginationKind;
 use crate::otp_templates::{self, AppMessages};
 use crate::params::{SendOtpParameters, VerifyOtpParameters};
-use crate::record::{Record, Secret};
+use crate::record::{Record, Secret, Secrets};
 use crate::sms::Encoding;
 use crate::template::Message;
 use serde::Serialize;
@@ -217,43 +217,68 @@ pub struct VerifyStep {
     pub action: VerifyAction,
 }
 
-/// A VerifyOtpMessage checked once: its parameters and the storage key of
-/// the record they name. The host reads that record, asks [`Self::step`]
-/// what to do, and applies it with compare-and-swap; when the record changed
+/// A VerifyOtpMessage checked once: its parameters and the storage keys the
+/// record they name may be under, one per secret. The host reads those keys
+/// in order, asks [`Self::step`] what to do with the first record found, and
+/// applies it under that key with compare-and-swap; when the record changed
 /// meanwhile it reads again and steps again, without checking anything twice.
 #[derive(Clone, Debug)]
 pub struct Verification {
     application_id: String,
     params: VerifyOtpParameters,
-    storage_key: String,
+    storage_keys: Vec<String>,
 }
 
 impl Verification {
     pub fn new(
-        secret: &Secret,
+        secrets: &Secrets,
         application_id: &str,
         params: VerifyOtpParameters,
     ) -> Result<Verification, Error> {
         check_application_id(application_id)?;
-        let storage_key =
-            secret.storage_key(application_id, &params.reference_id, &params.destination_identity);
-        Ok(Verification { application_id: application_id.to_owned(), params, storage_key })
+        let storage_keys = secrets.storage_keys(
+            application_id,
+            &params.reference_id,
+            &params.destination_identity,
+        );
+        Ok(Verification { application_id: application_id.to_owned(), params, storage_keys })
     }
 
-    /// Where the record of the code being verified is stored.
+    /// Where the record is stored when the current secret made it.
     pub fn storage_key(&self) -> &str {
-        &self.storage_key
+        &self.storage_keys[0]
     }
 
-    /// The verify transition: from the stored record (if any), the answer
-    /// and what becomes of the record. The code is compared in constant
-    /// time, and only after expiry and attempts are checked.
+    /// Where the record may be stored: under the current secret's key, then
+    /// each older secret's. A new send replaces older records, so the first
+    /// key holding one is the record to step.
+    pub fn storage_keys(&self) -> &[String] {
+        &self.storage_keys
+    }
+
+    /// The verify transition: from the record (if any) read under
+    /// `storage_key`, one of [`Self::storage_keys`], the answer and what
+    /// becomes of the record. The code is compared under the secret that
+    /// made that key, in constant time, and only after expiry and attempts
+    /// are checked.
     pub fn step(
         &self,
-        secret: &Secret,
+        secrets: &Secrets,
+        storage_key: &str,
         stored: Option<&str>,
         now_ms: u64,
     ) -> Result<VerifyStep, Error> {
+        let secret = self
+            .storage_keys
+            .iter()
+            .position(|key| key == storage_key)
+            .and_then(|i| secrets.all().get(i))
+            .ok_or_else(|| {
+                Error::new(
+                    Exception::InternalServerError,
+                    "The record was read under a key this verification does not use",
+                )
+            })?;
         step(secret, &self.application_id, &self.params, stored, now_ms)
     }
 }
@@ -266,7 +291,9 @@ pub fn verify(
     stored: Option<&str>,
     now_ms: u64,
 ) -> Result<VerifyStep, Error> {
-    Verification::new(secret, application_id, params.clone())?.step(secret, stored, now_ms)
+    let secrets = Secrets::from(secret.clone());
+    let verification = Verification::new(&secrets, application_id, params.clone())?;
+    verification.step(&secrets, verification.storage_key(), stored, now_ms)
 }
 
 fn step(
@@ -314,7 +341,6 @@ fn step(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Exception;
 
     const NOW: u64 = 1_764_115_200_000;
     const APP: &str = "7f3c9a0d2b8e4f61a5c0d9e8b7a6f5e4";
@@ -402,16 +428,92 @@ mod tests {
     #[test]
     fn a_verification_knows_its_key_and_steps_without_rechecking() {
         let s = sent("");
-        let v = Verification::new(&secret(), APP, guess(&code_of(&s))).unwrap();
+        let secrets = Secrets::from(secret());
+        let v = Verification::new(&secrets, APP, guess(&code_of(&s))).unwrap();
         assert_eq!(v.storage_key(), s.storage_key);
+        assert_eq!(v.storage_keys(), std::slice::from_ref(&s.storage_key));
         // Stepping twice over the same record answers the same, as a host
         // retrying a lost compare-and-swap needs.
-        let first = v.step(&secret(), Some(&s.record), NOW).unwrap();
-        let again = v.step(&secret(), Some(&s.record), NOW).unwrap();
+        let first = v.step(&secrets, &s.storage_key, Some(&s.record), NOW).unwrap();
+        let again = v.step(&secrets, &s.storage_key, Some(&s.record), NOW).unwrap();
         assert_eq!(first, again);
         assert_eq!(first.reason, VerifyReason::Valid);
-        let e = Verification::new(&secret(), "bad app", guess("1")).unwrap_err();
+        let e = v.step(&secrets, "otp_another", Some(&s.record), NOW).unwrap_err();
+        assert_eq!(e.exception, Exception::InternalServerError);
+        let e = Verification::new(&secrets, "bad app", guess("1")).unwrap_err();
         assert_eq!(e.field, Some("ApplicationId"));
+    }
+
+    /// A verify of `otp` against a store, as a host runs it: the first of
+    /// the verification's keys holding a record is stepped, under that key.
+    fn verify_in(
+        store: &mut std::collections::HashMap<String, String>,
+        secrets: &Secrets,
+        otp: &str,
+    ) -> VerifyReason {
+        let v = Verification::new(secrets, APP, guess(otp)).unwrap();
+        let key = v.storage_keys().iter().find(|k| store.contains_key(*k));
+        let key = key.unwrap_or(&v.storage_keys()[0]).clone();
+        let step = v.step(secrets, &key, store.get(&key).map(String::as_str), NOW).unwrap();
+        match apply(store.remove(&key), &step) {
+            Some(record) => store.insert(key, record),
+            None => None,
+        };
+        step.reason
+    }
+
+    #[test]
+    fn a_code_sent_before_a_rotation_verifies_once_after_it() {
+        let (a, b) = ("a test secret of thirty-two byte", "the secret that replaces it, 32");
+        let only_a = Secrets::from_setting(a).unwrap();
+        let b_then_a = Secrets::from_setting(&format!(r#"["{b}", "{a}"]"#)).unwrap();
+        let only_b = Secrets::from_setting(b).unwrap();
+        let s = send(only_a.current(), APP, &params(""), None, NOW, &mut Entropy::new()).unwrap();
+        let code = code_of(&s);
+        let mut store = std::collections::HashMap::from([(s.storage_key.clone(), s.record)]);
+
+        // Only the new secret listed: the record made under the old one is not found.
+        assert_eq!(verify_in(&mut store.clone(), &only_b, &code), VerifyReason::NotFound);
+        // Both listed, the new first: the old code is valid, once.
+        let v = Verification::new(&b_then_a, APP, guess(&code)).unwrap();
+        assert_eq!(v.storage_keys()[1], s.storage_key, "the old key comes second");
+        assert_ne!(v.storage_keys()[0], s.storage_key);
+        let wrong = if code == "000000" { "000001" } else { "000000" };
+        assert_eq!(verify_in(&mut store, &b_then_a, wrong), VerifyReason::Mismatch);
+        assert_eq!(verify_in(&mut store, &b_then_a, &code), VerifyReason::Valid);
+        assert_eq!(verify_in(&mut store, &b_then_a, &code), VerifyReason::NotFound);
+
+        // A new send is made under the new secret, and verifies under it.
+        let s = send(b_then_a.current(), APP, &params(""), None, NOW, &mut Entropy::new()).unwrap();
+        assert_eq!(s.storage_key, v.storage_keys()[0]);
+        assert_ne!(
+            s.storage_key,
+            only_a.current().storage_key(APP, "SampleReferenceId", "+12065550007")
+        );
+        let code = code_of(&s);
+        let mut store = std::collections::HashMap::from([(s.storage_key.clone(), s.record)]);
+        assert_eq!(verify_in(&mut store.clone(), &only_a, &code), VerifyReason::NotFound);
+        assert_eq!(verify_in(&mut store.clone(), &only_b, &code), VerifyReason::Valid);
+        assert_eq!(verify_in(&mut store, &b_then_a, &code), VerifyReason::Valid);
+    }
+
+    #[test]
+    fn a_record_is_compared_under_the_secret_of_its_key() {
+        let s = sent("");
+        let other = Secret::new(b"a different secret of 32 bytes!!").unwrap();
+        let secrets = Secrets::from_setting(
+            r#"["a different secret of 32 bytes!!", "a test secret of thirty-two byte"]"#,
+        )
+        .unwrap();
+        let v = Verification::new(&secrets, APP, guess(&code_of(&s))).unwrap();
+        let step = |key: &str| v.step(&secrets, key, Some(&s.record), NOW).unwrap().reason;
+        assert_eq!(step(&v.storage_keys()[1]), VerifyReason::Valid);
+        // Read under the current key, the old secret's record can't match.
+        assert_eq!(step(&v.storage_keys()[0]), VerifyReason::Mismatch);
+        assert_eq!(
+            v.storage_keys()[0],
+            other.storage_key(APP, "SampleReferenceId", "+12065550007")
+        );
     }
 
     #[test]

@@ -98,6 +98,71 @@ impl Secret {
     }
 }
 
+/// The host's secrets, newest first, as the `OTP_SECRET` setting lists them:
+/// the first (the current one) makes every new record and key, and each
+/// still verifies the records it made, so the secret can be rotated without
+/// voiding the codes in flight.
+#[derive(Clone)]
+pub struct Secrets(Vec<Secret>);
+
+impl Secrets {
+    /// `OTP_SECRET`: one secret, or, when it starts with `[`, a JSON array
+    /// of secrets, newest first. Errors name a secret by its place in the
+    /// list, never by its value.
+    pub fn from_setting(setting: &str) -> Result<Secrets, Error> {
+        if !setting.starts_with('[') {
+            return Ok(Secrets::from(Secret::new(setting.as_bytes())?));
+        }
+        let bad = |message: String| Error::new(Exception::InternalServerError, message);
+        // serde_json's own message could quote a secret: say only what is wrong.
+        let list: Vec<String> = serde_json::from_str(setting).map_err(|_| {
+            bad("The OTP secret starts with '[' but is not a JSON array of strings".into())
+        })?;
+        if list.is_empty() {
+            return Err(bad("The OTP secret's list is empty: it needs at least one secret".into()));
+        }
+        let count = list.len();
+        let secrets = list.iter().enumerate().map(|(i, secret)| {
+            Secret::new(secret.as_bytes()).map_err(|_| {
+                bad(format!(
+                    "Secret {} of {count} in the OTP secret's list must be at least \
+                     {MIN_SECRET_BYTES} bytes, got {}",
+                    i + 1,
+                    secret.len()
+                ))
+            })
+        });
+        Ok(Secrets(secrets.collect::<Result<_, _>>()?))
+    }
+
+    /// The secret every new record, number history and signature is made under.
+    pub fn current(&self) -> &Secret {
+        &self.0[0]
+    }
+
+    /// Every secret, the current one first.
+    pub fn all(&self) -> &[Secret] {
+        &self.0
+    }
+
+    /// The storage key of a (application id, ReferenceId, DestinationIdentity)
+    /// under each secret, the current one's first: where its record may be.
+    pub fn storage_keys(
+        &self,
+        application_id: &str,
+        reference_id: &str,
+        destination: &str,
+    ) -> Vec<String> {
+        self.0.iter().map(|s| s.storage_key(application_id, reference_id, destination)).collect()
+    }
+}
+
+impl From<Secret> for Secrets {
+    fn from(secret: Secret) -> Secrets {
+        Secrets(vec![secret])
+    }
+}
+
 /// A stored code: its HMAC, when it was made and expires, and the guesses left.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
@@ -180,6 +245,51 @@ mod tests {
         assert_eq!(e.exception, Exception::InternalServerError);
         assert_eq!(e.message, "The OTP secret must be at least 16 bytes, got 15");
         assert!(Secret::new(b"0123456789abcdef").is_ok());
+    }
+
+    #[test]
+    fn the_setting_lists_secrets_newest_first() {
+        let one = Secrets::from_setting("0123456789abcdef0123456789abcdef").unwrap();
+        assert_eq!(one.all().len(), 1);
+        let key = |s: &Secret| s.storage_key("app", "ref", "+12065550007");
+        assert_eq!(key(one.current()), key(&secret()));
+        // A secret holding commas, spaces or brackets is one secret.
+        let odd = Secrets::from_setting("a, b c] [d, e, f, g, h, i").unwrap();
+        assert_eq!(odd.all().len(), 1);
+        let two = Secrets::from_setting(
+            r#"["the newer secret, 32 bytes long.", "0123456789abcdef0123456789abcdef"]"#,
+        )
+        .unwrap();
+        assert_eq!(two.all().len(), 2);
+        assert_eq!(key(&two.all()[1]), key(&secret()));
+        assert_ne!(key(two.current()), key(&secret()));
+        assert_eq!(
+            two.storage_keys("app", "ref", "+12065550007"),
+            [key(two.current()), key(&secret())]
+        );
+    }
+
+    #[test]
+    fn a_bad_list_says_what_is_wrong_without_a_secret() {
+        let long = "0123456789abcdef0123456789abcdef";
+        let short = |n| {
+            format!("Secret {n} of 2 in the OTP secret's list must be at least 16 bytes, got 7")
+        };
+        let not_json = "The OTP secret starts with '[' but is not a JSON array of strings";
+        for (setting, expected) in [
+            (format!(r#"["{long}", "hunter2"]"#), short(2)),
+            (format!(r#"["hunter2", "{long}"]"#), short(1)),
+            ("[]".into(), "The OTP secret's list is empty: it needs at least one secret".into()),
+            (format!(r#"["{long}", 12345678901234567]"#), not_json.into()),
+            (format!("[{long}]"), not_json.into()),
+            (format!(r#"["{long}""#), not_json.into()),
+        ] {
+            let e = Secrets::from_setting(&setting).err().unwrap();
+            assert_eq!(e.exception, Exception::InternalServerError);
+            assert_eq!(e.message, expected, "{setting}");
+        }
+        let e = Secrets::from_setting("hunter2").err().unwrap();
+        assert_eq!(e.message, "The OTP secret must be at least 16 bytes, got 7");
     }
 
     #[test]

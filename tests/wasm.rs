@@ -39,7 +39,7 @@ fn code_in(sent: &JsValue) -> String {
 
 /// One verify step of `otp` against `record`.
 fn step(engine: &Engine, otp: &str, record: Option<String>, now: f64) -> JsValue {
-    engine.verification(APP, verify_params(otp)).unwrap().step(record, now).unwrap()
+    engine.verification(APP, verify_params(otp)).unwrap().step(record, now, None).unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -87,6 +87,36 @@ fn send_then_verify_once() {
 }
 
 #[wasm_bindgen_test]
+fn a_code_made_under_an_older_secret_verifies_under_its_key() {
+    const NEWER: &str = "the secret that replaces it, 32";
+    let old = Engine::new(SECRET, JsValue::UNDEFINED).unwrap();
+    let sent = old.send(APP, object(PARAMS), NOW).unwrap();
+    let rotated = Engine::new(&format!(r#"["{NEWER}", "{SECRET}"]"#), JsValue::UNDEFINED).unwrap();
+    let verification = rotated.verification(APP, verify_params(&code_in(&sent))).unwrap();
+    let keys = verification.storage_keys();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], verification.storage_key());
+    assert_eq!(keys[1], text(&sent, "storageKey"));
+    let record = Some(text(&sent, "record"));
+    let v = verification.step(record.clone(), NOW, Some(keys[1].clone())).unwrap();
+    assert_eq!(text(&v, "reason"), "Valid");
+    // Without its key, the record is compared under the newer secret.
+    let v = verification.step(record.clone(), NOW, None).unwrap();
+    assert_eq!(text(&v, "reason"), "Mismatch");
+    let e = verification.step(record, NOW, Some("otp_elsewhere".into())).unwrap_err();
+    assert_eq!(text(&e, "name"), "InternalServerErrorException");
+    let sent = rotated.send(APP, object(PARAMS), NOW).unwrap();
+    assert_eq!(text(&sent, "storageKey"), keys[0]);
+    let e = Engine::new(r#"["long enough to be a secret", "short"]"#, JsValue::UNDEFINED)
+        .err()
+        .unwrap();
+    assert_eq!(
+        text(&e, "message"),
+        "Secret 2 of 2 in the OTP secret's list must be at least 16 bytes, got 5"
+    );
+}
+
+#[wasm_bindgen_test]
 fn wrong_codes_lock_the_record() {
     let engine = Engine::new(SECRET, JsValue::UNDEFINED).unwrap();
     let sent = engine.send(APP, object(PARAMS), NOW).unwrap();
@@ -122,7 +152,7 @@ fn errors_are_js_errors_named_after_pinpoint_exceptions() {
     assert_eq!(get(&e, "field"), JsValue::UNDEFINED);
 
     let verification = engine.verification(APP, verify_params("1")).unwrap();
-    let e = verification.step(Some("garbage".into()), NOW).unwrap_err();
+    let e = verification.step(Some("garbage".into()), NOW, None).unwrap_err();
     assert_eq!(text(&e, "name"), "InternalServerErrorException");
     assert_eq!(get(&e, "status").as_f64(), Some(500.0));
 

@@ -11,7 +11,7 @@ use crate::otp;
 use crate::otp_templates::{self, AppMessages, OtpTemplates};
 use crate::params::SendOtpParameters;
 use crate::policy::{Mode, Policy, Rules};
-use crate::record::Secret;
+use crate::record::Secrets;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,15 +19,15 @@ use wasm_bindgen::prelude::*;
 
 /// What every object an engine hands out shares.
 struct Shared {
-    secret: Secret,
+    secrets: Secrets,
     policy: Policy,
     templates: Option<OtpTemplates>,
     /// Seeded from Web Crypto on the first send, never while loading.
     entropy: RefCell<Entropy>,
 }
 
-/// SendOtpMessage and VerifyOtpMessage under one secret. Holds no OTP state:
-/// records go to and come from the host's store.
+/// SendOtpMessage and VerifyOtpMessage under the deployment's secrets. Holds
+/// no OTP state: records go to and come from the host's store.
 #[wasm_bindgen]
 pub struct Engine {
     shared: Rc<Shared>,
@@ -51,6 +51,8 @@ pub struct EngineOptions {
 
 #[wasm_bindgen]
 impl Engine {
+    /// `secret` is `OTP_SECRET`: one secret, or a JSON array of them, newest
+    /// first (new records use the first; each verifies the records it made).
     #[wasm_bindgen(constructor)]
     pub fn new(
         secret: &str,
@@ -59,9 +61,9 @@ impl Engine {
         let options: EngineOptions = super::options(options, "The engine's")?;
         let policy = policy_option(options.policy).map_err(to_js_error)?;
         let templates = templates(options.templates).map_err(to_js_error)?;
-        let secret = Secret::new(secret.as_bytes()).map_err(to_js_error)?;
+        let secrets = Secrets::from_setting(secret).map_err(to_js_error)?;
         let entropy = RefCell::new(Entropy::new());
-        Ok(Engine { shared: Rc::new(Shared { secret, policy, templates, entropy }) })
+        Ok(Engine { shared: Rc::new(Shared { secrets, policy, templates, entropy }) })
     }
 
     /// Checks the parameters (an object, or JSON text as a string or bytes),
@@ -91,11 +93,11 @@ impl Engine {
         let params = request::send_parameters(&parameters, extended_languages(messages))
             .map_err(to_js_error)?;
         otp::check_application_id(application_id).map_err(to_js_error)?;
-        let secret = &self.shared.secret;
+        let secrets = &self.shared.secrets;
         let destination = &params.destination_identity;
         Ok(Sending {
-            storage_key: secret.storage_key(application_id, &params.reference_id, destination),
-            number_key: secret.number_key(application_id, destination),
+            storage_keys: secrets.storage_keys(application_id, &params.reference_id, destination),
+            number_key: secrets.current().number_key(application_id, destination),
             rules: self.shared.policy.rules(application_id).clone(),
             application_id: application_id.to_owned(),
             params,
@@ -130,9 +132,9 @@ impl Engine {
         parameters: JsValue,
     ) -> JsResult<Verification> {
         let p = request::verify_parameters(&parameters).map_err(to_js_error)?;
-        let secret = &self.shared.secret;
-        let number_key = secret.number_key(application_id, &p.destination_identity);
-        let inner = otp::Verification::new(secret, application_id, p).map_err(to_js_error)?;
+        let secrets = &self.shared.secrets;
+        let number_key = secrets.current().number_key(application_id, &p.destination_identity);
+        let inner = otp::Verification::new(secrets, application_id, p).map_err(to_js_error)?;
         Ok(Verification {
             rules: self.shared.policy.rules(application_id).clone(),
             number_key,
@@ -158,7 +160,7 @@ impl Engine {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
         let (key, ttl_seconds) = crate::replay::signature_record(
-            &self.shared.secret,
+            self.shared.secrets.current(),
             signature,
             now(signed_at_ms)?,
             now(now_ms)?,
@@ -276,7 +278,7 @@ pub struct Sending {
     rules: Rules,
     application_id: String,
     params: SendOtpParameters,
-    storage_key: String,
+    storage_keys: Vec<String>,
     number_key: String,
 }
 
@@ -285,7 +287,14 @@ impl Sending {
     /// Where the code's record is stored.
     #[wasm_bindgen(getter, js_name = storageKey)]
     pub fn storage_key(&self) -> String {
-        self.storage_key.clone()
+        self.storage_keys[0].clone()
+    }
+
+    /// `storageKey`, then where each older secret kept the record this code
+    /// replaces: remove those once the new record is stored.
+    #[wasm_bindgen(getter, js_name = storageKeys)]
+    pub fn storage_keys(&self) -> Vec<String> {
+        self.storage_keys.clone()
     }
 
     /// Where the number's history is stored.
@@ -324,7 +333,7 @@ impl Sending {
         let carry = self.rules.mode == Mode::Enforce;
         let mut entropy = self.shared.entropy.borrow_mut();
         let sent = otp::send_replacing(
-            &self.shared.secret,
+            self.shared.secrets.current(),
             &self.application_id,
             &self.params,
             messages(&self.shared.templates, &self.application_id),
@@ -349,10 +358,18 @@ pub struct Verification {
 
 #[wasm_bindgen]
 impl Verification {
-    /// Where the record of the code being verified is stored.
+    /// Where the record of the code being verified is stored when the
+    /// current secret made it.
     #[wasm_bindgen(getter, js_name = storageKey)]
     pub fn storage_key(&self) -> String {
         self.inner.storage_key().to_owned()
+    }
+
+    /// Where the record may be: `storageKey`, then each older secret's key.
+    /// Read them in order and step the first record found, under its key.
+    #[wasm_bindgen(getter, js_name = storageKeys)]
+    pub fn storage_keys(&self) -> Vec<String> {
+        self.inner.storage_keys().to_vec()
     }
 
     /// Where the number's history is stored.
@@ -396,17 +413,22 @@ impl Verification {
         to_js(&write)
     }
 
-    /// The answer and the store operation for the record read under the
-    /// storage key (null when there was none).
+    /// The answer and the store operation for the record read under
+    /// `storageKey` (one of `storageKeys`; absent, the first), null when
+    /// there was none.
     #[wasm_bindgen(unchecked_return_type = "VerifyStep")]
     pub fn step(
         &self,
         record: Option<String>,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+        #[wasm_bindgen(js_name = storageKey)] storage_key: Option<String>,
     ) -> JsResult<JsValue> {
         let now_ms = now(now_ms)?;
-        let step =
-            self.inner.step(&self.shared.secret, record.as_deref(), now_ms).map_err(to_js_error)?;
+        let key = storage_key.as_deref().unwrap_or(self.inner.storage_key());
+        let step = self
+            .inner
+            .step(&self.shared.secrets, key, record.as_deref(), now_ms)
+            .map_err(to_js_error)?;
         to_js(&step)
     }
 }

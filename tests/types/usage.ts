@@ -31,6 +31,12 @@ const verification = engine.verification("app", {
 });
 const key: string = verification.storageKey;
 const result: VerifyStep = verification.step(sent.record, Date.now());
+// Under a rotated OTP_SECRET: the record found under one of the keys, stepped with that key.
+const keys: string[] = verification.storageKeys;
+const underOlderSecret: VerifyStep = verification.step(null, Date.now(), keys[keys.length - 1]);
+// @ts-expect-error the key is a string
+verification.step(null, Date.now(), 1);
+void underOlderSecret;
 verification.free();
 if (result.action.kind === "write") {
   const next: string = result.action.record;
