@@ -27,7 +27,15 @@ const CLIENTS = positive("BENCH_CLIENTS", 16);
 /** Requests of each kind in the one-at-a-time comparison. */
 const SAMPLES = positive("BENCH_SAMPLES", 1000);
 const APP = "bench";
-const TO = "+12065550007";
+/**
+ * OTP_POLICY for the servers (BENCH_POLICY; unset: development mode's off),
+ * e.g. BENCH_POLICY='{"mode":"enforce"}' to time protection's own work.
+ * Each code goes to a number of its own, so protection judges every send
+ * and refuses none (no cooldown is hit).
+ */
+const POLICY = process.env.BENCH_POLICY;
+let sends = 0;
+const nextNumber = () => `+1206${String(5_000_000 + (sends++ % 4_000_000)).padStart(7, "0")}`;
 /** ReferenceIds each client cycles through: a bounded set of live codes, so memory can settle. */
 const REFERENCES_PER_CLIENT = 64;
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these. */
@@ -47,8 +55,12 @@ const SERVERS = [
 console.log(`edge-otp over HTTP on loopback: ${CLIENTS} keep-alive clients, ${SECONDS} s per server, 1 send : 3 verifies`);
 console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
 
+/** The one-at-a-time requests' numbers: one per sample, so no cooldown is hit. */
+const singleNumber = (i) => `+1425${String(5_000_000 + i).padStart(7, "0")}`;
+
+if (POLICY) console.log(`OTP_POLICY=${POLICY}\n`);
 for (const [, name, start] of SERVERS) {
-  const server = await start();
+  const server = await start(POLICY ? { OTP_POLICY: POLICY } : {});
   try {
     console.log(`${name} at ${server.url}`);
     await load(server.url, 2, CLIENTS); // warm-up: compile, first Durable Objects
@@ -84,9 +96,10 @@ async function load(base, seconds, clients) {
   const client = async (c) => {
     for (let cycle = 0; performance.now() < end; cycle++) {
       const ReferenceId = `bench-${c}-${cycle % REFERENCES_PER_CLIENT}`;
+      const to = nextNumber();
       const steps = [
-        ["send", "otp", { Channel: "SMS", BrandName: "ExampleCorp", OriginationIdentity: "+18555550142", DestinationIdentity: TO, ReferenceId }],
-        ...Array.from({ length: 3 }, () => ["verify", "verify-otp", { ReferenceId, DestinationIdentity: TO, Otp: "0000000" }]),
+        ["send", "otp", { Channel: "SMS", BrandName: "ExampleCorp", OriginationIdentity: "+18555550142", DestinationIdentity: to, ReferenceId }],
+        ...Array.from({ length: 3 }, () => ["verify", "verify-otp", { ReferenceId, DestinationIdentity: to, Otp: "0000000" }]),
       ];
       for (const [kind, path, params] of steps) {
         try {
@@ -209,8 +222,8 @@ function printRss(before, during, after) {
 async function oneAtATime(base) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const kinds = {
-    "send (SendOtpMessage)": (i) => timedPost(base, agent, `/v1/apps/${APP}/otp`, { Channel: "SMS", BrandName: "ExampleCorp", OriginationIdentity: "+18555550142", DestinationIdentity: TO, ReferenceId: `single-${i % 64}` }),
-    "verify (VerifyOtpMessage)": (i) => timedPost(base, agent, `/v1/apps/${APP}/verify-otp`, { ReferenceId: `single-${i % 64}`, DestinationIdentity: TO, Otp: "0000000" }),
+    "send (SendOtpMessage)": (i) => timedPost(base, agent, `/v1/apps/${APP}/otp`, { Channel: "SMS", BrandName: "ExampleCorp", OriginationIdentity: "+18555550142", DestinationIdentity: singleNumber(i), ReferenceId: `single-${i % 64}` }),
+    "verify (VerifyOtpMessage)": (i) => timedPost(base, agent, `/v1/apps/${APP}/verify-otp`, { ReferenceId: `single-${i % 64}`, DestinationIdentity: singleNumber(i), Otp: "0000000" }),
     "signed POST, unknown path (404)": () => timedPost(base, agent, `/v1/apps/${APP}/nothing`, { ReferenceId: "x" }),
     "GET /_dev/clock": () => timed(new URL("/_dev/clock", base), agent, { method: "GET" }),
   };
