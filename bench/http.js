@@ -123,7 +123,9 @@ async function load(base, seconds, clients) {
 function timedPost(base, agent, path, params) {
   const url = new URL(path, base);
   const body = Buffer.from(JSON.stringify(params));
-  const headers = [["content-type", "application/json"]];
+  // A signed invocation id, new for each request, as the AWS SDKs send: two
+  // alike in one second are then not one replayed (single-use signatures).
+  const headers = [["content-type", "application/json"], ["amz-sdk-invocation-id", crypto.randomUUID()]];
   const signature = signRequest({ method: "POST", host: url.host, path: url.pathname, query: "", headers }, body, DEV_CREDENTIALS, "us-east-1", "mobiletargeting");
   return timed(url, agent, { method: "POST", headers: Object.fromEntries([...headers, ...signature, ["content-length", body.length]]) }, body);
 }
