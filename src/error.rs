@@ -17,9 +17,9 @@ pub enum Exception {
     MethodNotAllowed,
     /// 413: the request body is too large.
     PayloadTooLarge,
-    /// 429: a per-number limit refused the request.
+    /// 429: a per-number limit refused the request, or too many raced for one record.
     TooManyRequests,
-    /// 500: a failure on the service's side (unreadable stored data, no random source).
+    /// 500: a failure on the service's side, e.g. unreadable stored data or no random source.
     InternalServerError,
 }
 
