@@ -15,6 +15,10 @@ export EDGE_OTP_REQUIRE_SIGV4_SUITE=1
 step "Rust core: cargo test"
 cargo test --quiet
 
+step "API docs: cargo doc, for the host and for wasm32, every warning an error"
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
+
 step "The crate as published: cargo package (builds it from the packed files)"
 cargo package --quiet --allow-dirty
 

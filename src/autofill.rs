@@ -42,6 +42,7 @@ impl WebOtpDomain {
         Ok(WebOtpDomain(host.to_owned()))
     }
 
+    /// The host name, as parsed.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -58,6 +59,8 @@ impl WebOtpDomain {
 pub struct AndroidAppHash(String);
 
 impl AndroidAppHash {
+    /// Accepts exactly 11 base64 characters (A-Z a-z 0-9 + /), the hash SMS Retriever computes for
+    /// the app.
     pub fn parse(hash: &str) -> Result<AndroidAppHash, String> {
         let base64 = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/';
         if hash.chars().count() == 11 && hash.chars().all(base64) {
@@ -70,6 +73,7 @@ impl AndroidAppHash {
         }
     }
 
+    /// The 11 characters, as parsed.
     pub fn as_str(&self) -> &str {
         &self.0
     }

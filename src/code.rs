@@ -23,6 +23,8 @@ pub struct Entropy {
 }
 
 impl Entropy {
+    /// A source not yet seeded: the platform is asked for a seed on first use, never at module
+    /// load.
     pub fn new() -> Entropy {
         Entropy { rng: None }
     }

@@ -44,6 +44,7 @@ impl DltTemplate {
         Ok(DltTemplate { fixed, max_var_length })
     }
 
+    /// The most characters a variable may hold (`maxVarLength`).
     pub fn max_var_length(&self) -> usize {
         self.max_var_length
     }
@@ -104,10 +105,30 @@ impl DltTemplate {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mismatch {
     /// The fixed text differs at `position`: `context` is what came before.
-    Text { position: usize, expected: String, got: String, context: String },
+    Text {
+        /// Where the texts part, from 1.
+        position: usize,
+        /// The template's text from there (up to 20 characters).
+        expected: String,
+        /// The message's text from there, the code masked.
+        got: String,
+        /// The message's text just before, the code masked.
+        context: String,
+    },
     /// Variable number `variable` (from 1) starting at `position` runs longer
     /// than allowed.
-    VariableTooLong { variable: usize, position: usize, length: usize, max: usize, value: String },
+    VariableTooLong {
+        /// Which variable, from 1.
+        variable: usize,
+        /// Where it starts, from 1.
+        position: usize,
+        /// Its length in characters.
+        length: usize,
+        /// The most characters a variable may hold.
+        max: usize,
+        /// Its start (up to 20 characters), the code masked.
+        value: String,
+    },
 }
 
 impl fmt::Display for Mismatch {

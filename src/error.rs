@@ -7,16 +7,24 @@ use std::fmt;
 /// The exception names of Pinpoint's REST API, each with its HTTP status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exception {
+    /// 400: a parameter or the request body is invalid.
     BadRequest,
+    /// 403: the request's signature is missing, wrong or already used.
     Forbidden,
+    /// 404: no such route or resource.
     NotFound,
+    /// 405: the route exists, not for this HTTP method.
     MethodNotAllowed,
+    /// 413: the request body is too large.
     PayloadTooLarge,
+    /// 429: a per-number limit refused the request, or too many raced for one record.
     TooManyRequests,
+    /// 500: a failure on the service's side, e.g. unreadable stored data or no random source.
     InternalServerError,
 }
 
 impl Exception {
+    /// Every exception, for looking one up by name.
     pub const ALL: [Exception; 7] = [
         Exception::BadRequest,
         Exception::Forbidden,
@@ -40,6 +48,7 @@ impl Exception {
         }
     }
 
+    /// The HTTP status that goes with the exception.
     pub fn status(self) -> u16 {
         match self {
             Exception::BadRequest => 400,
@@ -52,6 +61,7 @@ impl Exception {
         }
     }
 
+    /// The exception of a Pinpoint name such as `NotFoundException`, if it is one.
     pub fn from_name(name: &str) -> Option<Exception> {
         Exception::ALL.into_iter().find(|e| e.name() == name)
     }
@@ -61,12 +71,16 @@ impl Exception {
 /// parameter is at fault, its Pinpoint name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    /// The exception Pinpoint would answer with.
     pub exception: Exception,
+    /// The request parameter at fault, by its Pinpoint name (`BrandName`).
     pub field: Option<&'static str>,
+    /// The message the client is shown.
     pub message: String,
 }
 
 impl Error {
+    /// An error of `exception`, naming no field.
     pub fn new(exception: Exception, message: impl Into<String>) -> Error {
         Error { exception, field: None, message: message.into() }
     }
@@ -76,10 +90,12 @@ impl Error {
         Error { exception: Exception::BadRequest, field: Some(field), message: message.into() }
     }
 
+    /// `BadRequestException` naming no field.
     pub fn bad_request(message: impl Into<String>) -> Error {
         Error::new(Exception::BadRequest, message)
     }
 
+    /// `ForbiddenException`.
     pub fn forbidden(message: impl Into<String>) -> Error {
         Error::new(Exception::Forbidden, message)
     }

@@ -6,8 +6,10 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+/// A SHA-256 or HMAC-SHA256 output.
 pub type Digest32 = [u8; 32];
 
+/// SHA-256 of `data`.
 pub fn sha256(data: &[u8]) -> Digest32 {
     Sha256::digest(data).into()
 }
@@ -23,6 +25,7 @@ pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Digest32 {
 pub struct HmacKey(Hmac<Sha256>);
 
 impl HmacKey {
+    /// A key for HMAC-SHA256; any length is accepted.
     pub fn new(key: &[u8]) -> HmacKey {
         HmacKey(<Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length"))
     }

@@ -29,6 +29,7 @@ pub enum OriginationKind {
 }
 
 impl OriginationKind {
+    /// The kind's name as the API writes it, e.g. `ShortCode`.
     pub fn name(self) -> &'static str {
         match self {
             OriginationKind::PhoneNumber => "PhoneNumber",

@@ -3,6 +3,7 @@
 //! comes from the platform, and state lives in the host's key-value store.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod autofill;
 pub mod body;

@@ -16,13 +16,17 @@ use serde::{Deserialize, Serialize};
 /// first).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct History {
+    /// When codes were sent to the number (ms since the epoch).
     #[serde(rename = "s", default)]
     pub sends: Vec<u64>,
+    /// When wrong codes were tried against the number (ms since the epoch).
     #[serde(rename = "g", default)]
     pub guesses: Vec<u64>,
 }
 
 impl History {
+    /// The history as stored; no record reads as an empty history, an unreadable one is an
+    /// `InternalServerErrorException`.
     pub fn decode(stored: Option<&str>) -> Result<History, Error> {
         match stored {
             None => Ok(History::default()),
@@ -32,6 +36,7 @@ impl History {
         }
     }
 
+    /// The history as stored: compact JSON.
     pub fn encode(&self) -> String {
         serde_json::to_string(self).expect("a history serializes")
     }
@@ -42,8 +47,11 @@ impl History {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Rule {
+    /// The least time between two codes sent to a number.
     SendCooldown,
+    /// The most codes sent to a number in a window.
     SendsPerNumber,
+    /// The most wrong codes tried against a number in a window.
     WrongGuessesPerNumber,
 }
 
@@ -52,10 +60,15 @@ pub enum Rule {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Refusal {
+    /// The rule that would refuse.
     pub rule: Rule,
+    /// The most events the rule allows in its window (1 for the cooldown).
     pub limit: u32,
+    /// The rule's window (the cooldown itself for `sendCooldown`).
     pub window_seconds: u32,
+    /// The events counted in the window.
     pub count: u32,
+    /// Seconds until the next try is allowed, rounded up: the `Retry-After`.
     pub retry_after_seconds: u32,
     /// The TooManyRequestsException message.
     pub message: String,
@@ -74,7 +87,9 @@ impl Refusal {
 /// the history to write back (None: leave it as it is).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
+    /// The rule that refused, if any.
     pub refusal: Option<Refusal>,
+    /// The history to write back with compare-and-swap; `None`: leave it as it is.
     pub history: Option<History>,
 }
 

@@ -9,11 +9,15 @@ use std::borrow::Cow;
 /// What a member holds, as the rules care.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input<'a> {
+    /// A string, JSON escapes resolved.
     String(Cow<'a, str>),
     /// The number's literal as written (`6`, `6.0`, `1e300`, `-0`).
     Number(Cow<'a, str>),
+    /// `true` or `false`.
     Bool(bool),
+    /// An array; its content is not kept, no rule reads it.
     Array,
+    /// An object; its content is not kept, no rule reads it.
     Object,
     /// A string JSON's grammar allows but that is no text: a lone surrogate
     /// escape (`"\ud800"`). Why, in serde_json's words.
@@ -22,6 +26,7 @@ pub enum Input<'a> {
 
 /// A member type a request can be read into.
 pub trait Member {
+    /// The member's value, for the rules.
     fn input(&self) -> Input<'_>;
 }
 

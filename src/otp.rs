@@ -37,17 +37,25 @@ pub fn check_application_id(application_id: &str) -> Result<(), Error> {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Sms {
+    /// The message id SendOtpMessage answers, 40 lowercase letters and digits.
     pub message_id: String,
+    /// The DestinationIdentity, E.164.
     pub to: String,
+    /// The OriginationIdentity, as given.
     pub from: String,
+    /// What kind of sender `from` is.
     pub origination_kind: OriginationKind,
+    /// The text, code included.
     pub body: String,
+    /// GSM-7 or UCS-2, whichever the text needs.
     pub encoding: Encoding,
+    /// How many SMS segments the text takes.
     pub segments: u32,
     /// India DLT identifiers, passed through.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub entity_id: Option<String>,
+    /// India DLT template ID, passed through.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub template_id: Option<String>,
@@ -59,13 +67,18 @@ pub struct Sms {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SendResult {
+    /// The keyed hash of (application, ReferenceId, DestinationIdentity) the record goes under.
     pub storage_key: String,
+    /// The encoded record: the code's HMAC, never the code.
     pub record: String,
+    /// ValidityPeriod in seconds: how long the store keeps the record.
     pub ttl_seconds: u32,
+    /// When the code expires (ms since the epoch).
     pub expires_at_ms: u64,
     /// Guesses the new code allows: AllowedAttempts, less the wrong guesses
     /// carried over from the code it replaces when protection is on.
     pub attempts_left: u32,
+    /// The SMS to deliver.
     pub sms: Sms,
 }
 
@@ -178,6 +191,7 @@ pub enum VerifyReason {
 }
 
 impl VerifyReason {
+    /// The reason's name as the API writes it, e.g. `AttemptsExhausted`.
     pub fn name(self) -> &'static str {
         match self {
             VerifyReason::Valid => "Valid",
@@ -198,7 +212,9 @@ pub enum VerifyAction {
     Keep,
     /// Replace the record, if it is still the one read (compare-and-swap).
     Write {
+        /// The new encoded record.
         record: String,
+        /// How long the store keeps it: until the code expires.
         #[serde(rename = "ttlSeconds")]
         ttl_seconds: u32,
     },
@@ -211,9 +227,13 @@ pub enum VerifyAction {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct VerifyStep {
+    /// Whether the code matched: VerifyOtpMessage's `Valid`.
     pub valid: bool,
+    /// Why it is valid or not.
     pub reason: VerifyReason,
+    /// Guesses the code still allows.
     pub attempts_left: u32,
+    /// What the host does to the record it read.
     pub action: VerifyAction,
 }
 
@@ -230,6 +250,7 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// Checks the application id and works out the storage keys, one per secret.
     pub fn new(
         secrets: &Secrets,
         application_id: &str,

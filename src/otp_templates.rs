@@ -140,10 +140,12 @@ impl AppMessages {
         self.segment_budget
     }
 
+    /// The host WebOTP lines bind codes to, if the application has one.
     pub fn web_otp_domain(&self) -> Option<&WebOtpDomain> {
         self.web_otp_domain.as_ref()
     }
 
+    /// The app hash for Android's SMS Retriever, if the application has one.
     pub fn android_app_hash(&self) -> Option<&AndroidAppHash> {
         self.android_app_hash.as_ref()
     }

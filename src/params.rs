@@ -18,38 +18,54 @@ use serde_json::value::RawValue;
 /// A whole-number parameter with its bounds and Pinpoint's default.
 #[derive(Clone, Copy, Debug)]
 pub struct IntRule {
+    /// The parameter's Pinpoint name.
     pub field: &'static str,
+    /// The least value allowed.
     pub min: u32,
+    /// The greatest value allowed.
     pub max: u32,
+    /// The value when the parameter is absent.
     pub default: u32,
 }
 
 /// A text parameter with its bounds in characters (Unicode scalar values).
 #[derive(Clone, Copy, Debug)]
 pub struct TextRule {
+    /// The parameter's Pinpoint name.
     pub field: &'static str,
+    /// The fewest characters allowed.
     pub min_chars: usize,
+    /// The most characters allowed.
     pub max_chars: usize,
 }
 
+/// CodeLength: 5 to 8 digits; default 6.
 pub const CODE_LENGTH: IntRule = IntRule { field: "CodeLength", min: 5, max: 8, default: 6 };
 /// Minutes.
 pub const VALIDITY_PERIOD: IntRule =
     IntRule { field: "ValidityPeriod", min: 5, max: 60, default: 15 };
+/// AllowedAttempts: 1 to 5 guesses; default 3.
 pub const ALLOWED_ATTEMPTS: IntRule =
     IntRule { field: "AllowedAttempts", min: 1, max: 5, default: 3 };
 
+/// BrandName: 1 to 20 characters.
 pub const BRAND_NAME: TextRule = TextRule { field: "BrandName", min_chars: 1, max_chars: 20 };
+/// ReferenceId: 1 to 48 characters.
 pub const REFERENCE_ID: TextRule = TextRule { field: "ReferenceId", min_chars: 1, max_chars: 48 };
 /// India DLT identifiers, passed through to the SMS.
 pub const ENTITY_ID: TextRule = TextRule { field: "EntityId", min_chars: 1, max_chars: 64 };
+/// India DLT template ID, passed through to the SMS.
 pub const TEMPLATE_ID: TextRule = TextRule { field: "TemplateId", min_chars: 1, max_chars: 64 };
 /// The code a user typed back. Any string is a guess; the bound keeps it sane.
 pub const OTP: TextRule = TextRule { field: "Otp", min_chars: 1, max_chars: 64 };
 
+/// The Channel parameter's name.
 pub const CHANNEL: &str = "Channel";
+/// The Language parameter's name.
 pub const LANGUAGE: &str = "Language";
+/// The OriginationIdentity parameter's name.
 pub const ORIGINATION_IDENTITY: &str = "OriginationIdentity";
+/// The DestinationIdentity parameter's name.
 pub const DESTINATION_IDENTITY: &str = "DestinationIdentity";
 
 /// SendOTPMessageRequestParameters as sent: each member as the client wrote
@@ -104,8 +120,10 @@ pub struct SendOtpMessageRequest<M = Box<RawValue>> {
 #[serde(rename_all = "PascalCase", bound(deserialize = "M: Deserialize<'de>"))]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct VerifyOtpMessageRequest<M = Box<RawValue>> {
+    /// 1 to 48 characters: the ReferenceId the code was sent with.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub reference_id: Option<M>,
+    /// E.164: the number the code was sent to.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub destination_identity: Option<M>,
     /// The code the user typed.
@@ -124,6 +142,7 @@ fn given<M: Member>(member: &Option<M>) -> Given<'_> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Channel {
+    /// SMS.
     #[default]
     #[serde(rename = "SMS")]
     Sms,
@@ -135,22 +154,33 @@ pub enum Channel {
 #[serde(rename_all = "PascalCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SendOtpParameters {
+    /// Always SMS.
     pub channel: Channel,
+    /// 1 to 20 characters.
     pub brand_name: String,
+    /// 5 to 8 digits.
     pub code_length: u32,
     /// Minutes.
     pub validity_period: u32,
+    /// 1 to 5 guesses.
     pub allowed_attempts: u32,
+    /// The language of the default message.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "LanguageTag"))]
     pub language: Language,
+    /// As given: an E.164 number, short code, sender ID or AWS End User Messaging ID or ARN.
     pub origination_identity: String,
+    /// Which of those `origination_identity` is.
     #[serde(skip)]
     pub origination_kind: OriginationKind,
+    /// E.164.
     pub destination_identity: String,
+    /// 1 to 48 characters.
     pub reference_id: String,
+    /// India DLT entity ID, passed through to the SMS.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub entity_id: Option<String>,
+    /// India DLT template ID, passed through to the SMS.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub template_id: Option<String>,
@@ -159,8 +189,11 @@ pub struct SendOtpParameters {
 /// VerifyOTPMessageRequestParameters, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyOtpParameters {
+    /// 1 to 48 characters.
     pub reference_id: String,
+    /// E.164.
     pub destination_identity: String,
+    /// The code the user typed, 1 to 64 characters.
     pub otp: String,
 }
 
@@ -235,6 +268,7 @@ impl VerifyOtpParameters {
         VerifyOtpParameters::check(&crate::body::from_json::<VerifyOtpMessageRequest>(body)?)
     }
 
+    /// Checks a request, answering with the first broken rule.
     pub fn check<M: Member>(r: &VerifyOtpMessageRequest<M>) -> Result<VerifyOtpParameters, Error> {
         Ok(VerifyOtpParameters {
             reference_id: required_text(given(&r.reference_id), REFERENCE_ID)?,

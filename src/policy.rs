@@ -43,7 +43,9 @@ pub enum Mode {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Window {
+    /// The most events allowed in the window.
     pub limit: u32,
+    /// The window's length in seconds.
     pub window_seconds: u32,
 }
 
@@ -52,10 +54,15 @@ pub struct Window {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Rules {
+    /// Whether the rules refuse, only report, or do nothing.
     pub mode: Mode,
+    /// The least time between two codes sent to a number.
     pub send_cooldown_seconds: u32,
+    /// The most codes sent to a number, per window.
     pub sends_per_number: Vec<Window>,
+    /// The most wrong codes tried against a number in a window.
     pub wrong_guesses_per_number: Window,
+    /// Whether a signed request may be used once only.
     pub single_use_signatures: bool,
 }
 

@@ -33,6 +33,7 @@ pub const MIN_SECRET_BYTES: usize = 16;
 pub struct Secret(HmacKey);
 
 impl Secret {
+    /// Refuses a secret shorter than `MIN_SECRET_BYTES`.
     pub fn new(secret: &[u8]) -> Result<Secret, Error> {
         if secret.len() < MIN_SECRET_BYTES {
             return Err(Error::new(
@@ -166,9 +167,13 @@ impl From<Secret> for Secrets {
 /// A stored code: its HMAC, when it was made and expires, and the guesses left.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
+    /// The code's HMAC under the secret (base64url), never the code.
     pub code_hash: String,
+    /// When the code was made (ms since the epoch).
     pub created_at_ms: u64,
+    /// When the code expires (ms since the epoch).
     pub expires_at_ms: u64,
+    /// Guesses the code still allows.
     pub attempts_left: u32,
     /// Wrong guesses against this code and, with protection on, the codes
     /// it replaced.
@@ -176,6 +181,7 @@ pub struct Record {
 }
 
 impl Record {
+    /// The record as stored: its format version and fields, dot-separated.
     pub fn encode(&self) -> String {
         format!(
             "{FORMAT_VERSION}.{}.{}.{}.{}.{}",
@@ -187,6 +193,7 @@ impl Record {
         )
     }
 
+    /// Reads a stored record; an unreadable one is an `InternalServerErrorException`.
     pub fn decode(stored: &str) -> Result<Record, Error> {
         let unreadable = || {
             Error::new(

@@ -14,11 +14,14 @@ const GSM7_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆ�
 /// The extension table: reached through the escape code, two septets each.
 const GSM7_EXTENSION: &str = "\u{0C}^{}\\[~]|€";
 
+/// How an SMS body is sent: GSM-7 or UCS-2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Encoding {
+    /// The GSM 03.38 default alphabet and its extension table, 7 bits a character.
     #[serde(rename = "GSM-7")]
     Gsm7,
+    /// UTF-16, for any text GSM-7 cannot carry.
     #[serde(rename = "UCS-2")]
     Ucs2,
 }

@@ -9,74 +9,109 @@ use crate::sms::{self, Encoding};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(rename = "LanguageTag"))]
 pub enum Language {
+    /// German (Germany).
     #[serde(rename = "de-DE")]
     DeDe,
+    /// English (United Kingdom).
     #[serde(rename = "en-GB")]
     EnGb,
+    /// English (United States), the default.
     #[serde(rename = "en-US")]
     EnUs,
+    /// Spanish (Latin America).
     #[serde(rename = "es-419")]
     Es419,
+    /// Spanish (Spain).
     #[serde(rename = "es-ES")]
     EsEs,
+    /// French (Canada).
     #[serde(rename = "fr-CA")]
     FrCa,
+    /// French (France).
     #[serde(rename = "fr-FR")]
     FrFr,
+    /// Italian (Italy).
     #[serde(rename = "it-IT")]
     ItIt,
+    /// Japanese (Japan).
     #[serde(rename = "ja-JP")]
     JaJp,
+    /// Korean (South Korea).
     #[serde(rename = "ko-KR")]
     KoKr,
+    /// Portuguese (Brazil).
     #[serde(rename = "pt-BR")]
     PtBr,
+    /// Chinese (China), simplified.
     #[serde(rename = "zh-CN")]
     ZhCn,
+    /// Chinese (Taiwan), traditional.
     #[serde(rename = "zh-TW")]
     ZhTw,
+    /// Arabic (Saudi Arabia); extended.
     #[serde(rename = "ar-SA")]
     ArSa,
+    /// Bengali (India); extended.
     #[serde(rename = "bn-IN")]
     BnIn,
+    /// Czech (Czechia); extended.
     #[serde(rename = "cs-CZ")]
     CsCz,
+    /// Danish (Denmark); extended.
     #[serde(rename = "da-DK")]
     DaDk,
+    /// Greek (Greece); extended.
     #[serde(rename = "el-GR")]
     ElGr,
+    /// Finnish (Finland); extended.
     #[serde(rename = "fi-FI")]
     FiFi,
+    /// Hebrew (Israel); extended.
     #[serde(rename = "he-IL")]
     HeIl,
+    /// Hindi (India); extended.
     #[serde(rename = "hi-IN")]
     HiIn,
+    /// Hungarian (Hungary); extended.
     #[serde(rename = "hu-HU")]
     HuHu,
+    /// Indonesian (Indonesia); extended.
     #[serde(rename = "id-ID")]
     IdId,
+    /// Malay (Malaysia); extended.
     #[serde(rename = "ms-MY")]
     MsMy,
+    /// Norwegian Bokmål (Norway); extended.
     #[serde(rename = "nb-NO")]
     NbNo,
+    /// Dutch (Netherlands); extended.
     #[serde(rename = "nl-NL")]
     NlNl,
+    /// Polish (Poland); extended.
     #[serde(rename = "pl-PL")]
     PlPl,
+    /// Portuguese (Portugal); extended.
     #[serde(rename = "pt-PT")]
     PtPt,
+    /// Romanian (Romania); extended.
     #[serde(rename = "ro-RO")]
     RoRo,
+    /// Russian (Russia); extended.
     #[serde(rename = "ru-RU")]
     RuRu,
+    /// Swedish (Sweden); extended.
     #[serde(rename = "sv-SE")]
     SvSe,
+    /// Thai (Thailand); extended.
     #[serde(rename = "th-TH")]
     ThTh,
+    /// Turkish (Türkiye); extended.
     #[serde(rename = "tr-TR")]
     TrTr,
+    /// Ukrainian (Ukraine); extended.
     #[serde(rename = "uk-UA")]
     UkUa,
+    /// Vietnamese (Vietnam); extended.
     #[serde(rename = "vi-VN")]
     ViVn,
 }
@@ -307,12 +342,16 @@ impl Language {
 /// A rendered SMS body with what it costs to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message {
+    /// The text, code included.
     pub body: String,
+    /// GSM-7 or UCS-2, whichever the text needs.
     pub encoding: Encoding,
+    /// How many SMS segments the text takes.
     pub segments: u32,
 }
 
 impl Message {
+    /// Measures `body`: its encoding and segments.
     pub fn new(body: String) -> Message {
         let (encoding, segments) = sms::measure(&body);
         Message { body, encoding, segments }
@@ -322,8 +361,11 @@ impl Message {
 /// A piece of a template: literal text or a placeholder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Piece<'a> {
+    /// Literal text, as written.
     Text(&'a str),
+    /// `{{otp}}`: the code.
     Otp,
+    /// `{{brand}}`: the BrandName.
     Brand,
     /// The ValidityPeriod, in minutes.
     Minutes,

@@ -10,6 +10,7 @@ use crate::sigv4;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+/// How status messages name this provider.
 pub const TITLE: &str = "AWS End User Messaging SMS";
 const SERVICE: &str = "sms-voice";
 const TARGET: &str = "PinpointSMSVoiceV2.SendTextMessage";
@@ -23,26 +24,31 @@ pub struct AwsSmsSettings {
     /// e.g. us-east-1
     #[serde(deserialize_with = "super::text")]
     pub region: String,
+    /// The access key ID of the credentials that sign each request.
     #[serde(deserialize_with = "super::text")]
     pub access_key_id: String,
+    /// Its secret access key.
     #[serde(deserialize_with = "super::text")]
     pub secret_access_key: String,
     /// For temporary credentials.
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub session_token: Option<String>,
-    /// Replaces https://sms-voice.{region}.amazonaws.com (tests, VPC endpoints).
+    /// Replaces `https://sms-voice.{region}.amazonaws.com` (tests, VPC endpoints).
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub endpoint: Option<String>,
 }
 
+/// AWS End User Messaging SMS, its settings checked and its endpoint parsed.
 pub struct AwsSms {
     url: Url,
     settings: AwsSmsSettings,
 }
 
 impl AwsSms {
+    /// Checks the settings: region, access key ID and secret access key are required, the region
+    /// must look like one.
     pub fn new(s: &AwsSmsSettings) -> Result<AwsSms, Error> {
         required("region", &s.region)?;
         required("accessKeyId", &s.access_key_id)?;
@@ -59,6 +65,7 @@ impl AwsSms {
         Ok(AwsSms { url, settings: AwsSmsSettings { session_token, ..s.clone() } })
     }
 
+    /// The signed `SendTextMessage` request that delivers `sms`; `now_ms` dates its signature.
     pub fn request(&self, sms: &Sms, now_ms: u64) -> Result<HttpRequest, Error> {
         // India's DLT registration, where this API expects it.
         let india = (sms.entity_id.is_some() || sms.template_id.is_some()).then_some(

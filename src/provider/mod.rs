@@ -24,7 +24,9 @@ use serde_json::value::RawValue;
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum DeliveryStatus {
+    /// The provider accepted the SMS, or the host kept it.
     Successful,
+    /// The provider refused for now: too many messages.
     Throttled,
     /// Worth retrying: the provider is having trouble, or could not be reached.
     TemporaryFailure,
@@ -39,12 +41,15 @@ pub enum DeliveryStatus {
 #[serde(rename_all = "PascalCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Delivery {
+    /// Successful, or how the delivery failed.
     #[serde(rename = "DeliveryStatus")]
     pub status: DeliveryStatus,
     /// 200 when delivered, as Pinpoint answers; otherwise the provider's
     /// HTTP status, 504 for a timeout, 502 for no connection and 500 for a
     /// transport that failed.
     pub status_code: u16,
+    /// `MessageId: …` when delivered; otherwise what happened, in our words and the provider's
+    /// error code, never its error text.
     pub status_message: String,
 }
 
@@ -56,15 +61,21 @@ pub struct Delivery {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum ProviderSettings {
+    /// An HTTP POST of the SMS as JSON to the operator's URL.
     Webhook(webhook::WebhookSettings),
+    /// Twilio's Messages API.
     Twilio(twilio::TwilioSettings),
+    /// AWS End User Messaging SMS (`SendTextMessage`).
     AwsSms(aws_sms::AwsSmsSettings),
 }
 
 /// A provider, its settings checked.
 pub enum Provider {
+    /// An HTTP POST of the SMS as JSON to the operator's URL.
     Webhook(webhook::Webhook),
+    /// Twilio's Messages API.
     Twilio(twilio::Twilio),
+    /// AWS End User Messaging SMS (`SendTextMessage`).
     AwsSms(aws_sms::AwsSms),
 }
 
@@ -72,9 +83,13 @@ pub enum Provider {
 #[derive(Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct HttpRequest {
+    /// `POST`, for every provider.
     pub method: &'static str,
+    /// The full URL.
     pub url: String,
+    /// Header names and values, credentials included.
     pub headers: Vec<(&'static str, String)>,
+    /// The request body as bytes.
     #[serde(with = "serde_bytes")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array"))]
     pub body: Vec<u8>,
@@ -96,6 +111,7 @@ pub enum Answer {
     TransportError,
     /// The host kept the SMS itself under its message id, as the dev inbox does.
     Kept {
+        /// The id the host kept it under.
         #[serde(rename = "messageId")]
         message_id: String,
     },
@@ -106,8 +122,11 @@ pub enum Answer {
 #[derive(Debug, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct HttpAnswer {
+    /// The HTTP status.
     pub status: u16,
+    /// Headers as `[name, value]` pairs.
     pub headers: Vec<(String, String)>,
+    /// The body as text.
     pub body: String,
 }
 
@@ -144,6 +163,7 @@ struct Reply {
 }
 
 impl Provider {
+    /// Checks the settings; errors name the setting, never its value.
     pub fn new(settings: &ProviderSettings) -> Result<Provider, Error> {
         Ok(match settings {
             ProviderSettings::Webhook(s) => Provider::Webhook(webhook::Webhook::new(s)?),
@@ -373,6 +393,7 @@ impl Url {
         })
     }
 
+    /// The URL as text: origin, path and query when there is one.
     pub fn href(&self) -> String {
         let Url { origin, path, query, .. } = self;
         if query.is_empty() {

@@ -10,23 +10,28 @@ use crate::sigv4::uri_encode;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+/// How status messages name this provider.
 pub const TITLE: &str = "Twilio";
 const BASE_URL: &str = "https://api.twilio.com";
 
+/// Twilio's settings. No `Debug`: they hold the auth token.
 #[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct TwilioSettings {
+    /// The account SID (`AC…`): the user name of basic auth and part of the URL.
     #[serde(deserialize_with = "super::text")]
     pub account_sid: String,
+    /// The auth token: the password of basic auth.
     #[serde(deserialize_with = "super::text")]
     pub auth_token: String,
-    /// Replaces https://api.twilio.com (tests); its path is kept.
+    /// Replaces `https://api.twilio.com` (tests); its path is kept.
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub base_url: Option<String>,
 }
 
+/// Twilio's Messages API, its settings checked.
 pub struct Twilio {
     url: String,
     /// `Basic` and base64 of `{AccountSid}:{AuthToken}`.
@@ -34,6 +39,7 @@ pub struct Twilio {
 }
 
 impl Twilio {
+    /// Checks the settings: account SID and auth token are required, the base URL must be a URL.
     pub fn new(s: &TwilioSettings) -> Result<Twilio, Error> {
         required("accountSid", &s.account_sid)?;
         required("authToken", &s.auth_token)?;
@@ -47,6 +53,7 @@ impl Twilio {
         })
     }
 
+    /// The form POST that delivers `sms`, with basic auth.
     pub fn request(&self, sms: &Sms) -> HttpRequest {
         let fields = [("To", &sms.to), ("From", &sms.from), ("Body", &sms.body)];
         let form: Vec<String> = fields

@@ -9,6 +9,7 @@ use crate::otp::Sms;
 use crate::sms::Encoding;
 use serde::{Deserialize, Serialize};
 
+/// How status messages name this provider.
 pub const TITLE: &str = "The SMS webhook";
 /// `sha256=` and the hex HMAC-SHA256, under the secret, of `{timestamp}.{body}`.
 pub const SIGNATURE_HEADER: &str = "X-Edge-OTP-Signature";
@@ -29,12 +30,14 @@ pub struct WebhookSettings {
     pub secret: Option<String>,
 }
 
+/// The SMS webhook, its URL checked and its secret ready to sign.
 pub struct Webhook {
     url: String,
     key: Option<HmacKey>,
 }
 
 impl Webhook {
+    /// Checks the settings: the URL is required and must be a URL; an empty secret signs nothing.
     pub fn new(s: &WebhookSettings) -> Result<Webhook, Error> {
         required("url", &s.url)?;
         let url = Url::parse("The webhook URL", &s.url)?.href();
@@ -42,6 +45,7 @@ impl Webhook {
         Ok(Webhook { url, key: key.map(|secret| HmacKey::new(secret.as_bytes())) })
     }
 
+    /// The JSON POST of `sms`, signed when there is a secret; `now_ms` is its timestamp.
     pub fn request(&self, sms: &Sms, now_ms: u64) -> HttpRequest {
         let body = serde_json::to_vec(&WebhookSms {
             to: &sms.to,

@@ -16,6 +16,7 @@ pub use date::{amz_date_from_ms, ms_from_amz_date};
 pub use sign::{credential_scope, sign, signature, signing_key, string_to_sign, SigningParams};
 pub use verify::{verify, Verified, MAX_CLOCK_SKEW_MS};
 
+/// The algorithm name in every Authorization header and string to sign.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// The last element of every credential scope.
@@ -24,6 +25,7 @@ const TERMINATOR: &str = "aws4_request";
 /// An HTTP request as the host received it or is about to send it.
 #[derive(Clone, Copy)]
 pub struct Request<'a> {
+    /// The HTTP method, e.g. `POST`.
     pub method: &'a str,
     /// As on the wire: percent-encoded, without the query.
     pub path: &'a str,
@@ -31,6 +33,7 @@ pub struct Request<'a> {
     pub query: &'a str,
     /// Names in any case; a name may repeat.
     pub headers: &'a [(&'a str, &'a str)],
+    /// The body, hashed into the signature.
     pub body: &'a [u8],
 }
 

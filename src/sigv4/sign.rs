@@ -14,6 +14,8 @@ pub fn credential_scope(date: &str, region: &str, service: &str) -> String {
     format!("{date}/{region}/{service}/{TERMINATOR}")
 }
 
+/// `AWS4-HMAC-SHA256`, the date, the credential scope and the hex SHA-256 of the canonical request,
+/// one per line.
 pub fn string_to_sign(amz_date: &str, credential_scope: &str, canonical_request: &str) -> String {
     format!(
         "{ALGORITHM}\n{amz_date}\n{credential_scope}\n{}",
@@ -63,10 +65,15 @@ impl fmt::Display for Scope<'_> {
 
 /// What the signer needs besides the request. No `Debug`: it holds a secret.
 pub struct SigningParams<'a> {
+    /// The access key ID named in the Authorization header.
     pub access_key_id: &'a str,
+    /// The secret access key the signing key is derived from.
     pub secret_access_key: &'a str,
+    /// For temporary credentials: sent and signed as `X-Amz-Security-Token`.
     pub session_token: Option<&'a str>,
+    /// The region of the credential scope, e.g. `us-east-1`.
     pub region: &'a str,
+    /// The service of the credential scope, e.g. `sms-voice`.
     pub service: &'a str,
     /// YYYYMMDDTHHMMSSZ, from the host's clock.
     pub amz_date: &'a str,

@@ -14,7 +14,9 @@ pub const MAX_CLOCK_SKEW_MS: u64 = 15 * 60 * 1000;
 /// Who signed an accepted request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verified {
+    /// The access key ID the request was signed with.
     pub access_key_id: String,
+    /// The region of its credential scope.
     pub region: String,
     /// The request's signature (hex), for refusing it a second time.
     pub signature: String,

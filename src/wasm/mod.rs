@@ -4,7 +4,7 @@
 //! Structured values cross as JS objects through serde-wasm-bindgen in both
 //! directions; their TypeScript declarations are generated from the Rust
 //! types (tsify) into `pkg/wasm/edge_otp.d.ts`. Every failure leaves as a JS
-//! `Error` made in one place ([`error::to_js_error`]); `pkg/engine.js` turns
+//! `Error` made in one place (`error::to_js_error`); `pkg/engine.js` turns
 //! it into the package's `PinpointError`.
 
 mod engine;

@@ -10,6 +10,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
+/// An SMS provider made once from its settings: the request for each SMS, and what
+/// the answer means.
 #[wasm_bindgen]
 pub struct Provider(provider::Provider);
 

@@ -70,7 +70,7 @@ impl AllowedHosts {
         replay::AllowedHosts::parse(setting).map(AllowedHosts).map_err(to_js_error)
     }
 
-    /// 127.0.0.1, localhost and [::1], any port.
+    /// `127.0.0.1`, `localhost` and `[::1]`, any port.
     pub fn loopback() -> AllowedHosts {
         AllowedHosts(replay::AllowedHosts::loopback())
     }
