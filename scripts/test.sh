@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite, on a fresh machine too: installs what it needs, builds,
-# then runs the Rust, WebAssembly, JavaScript and end-to-end tests.
+# then runs the Rust, WebAssembly, JavaScript and end-to-end tests, and a short
+# run of each fuzz target.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -28,3 +29,6 @@ NO_COLOR=1 node_modules/.bin/deno test --quiet --no-check --unstable-kv \
 
 step "JavaScript package: node --test tests/js/"
 node --test tests/js/
+
+step "Fuzzing: each target in fuzz/ for ${FUZZ_SECONDS:-20} s (npm run fuzz)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-20} sh scripts/fuzz.sh
