@@ -28,8 +28,5 @@ fn a_record_expiring_centuries_on_gets_the_longest_ttl_not_a_wrapped_one() {
         panic!("a mismatch rewrites the record: {:?}", step.action);
     };
     assert_eq!(ttl_seconds, u32::MAX);
-    assert_eq!(
-        Record::decode(&written),
-        Ok(Record { attempts_left: 3_911_188_478, ..record })
-    );
+    assert_eq!(Record::decode(&written), Ok(Record { attempts_left: 3_911_188_478, ..record }));
 }
