@@ -4,7 +4,8 @@
 # `npm start` and `npm test` can both call it.
 #
 #   sh scripts/setup.sh          toolchain, npm packages, build
-#   sh scripts/setup.sh --test   also Chromium, ChromeDriver and the AWS CLI/boto3 venv
+#   sh scripts/setup.sh --test   also Chromium, ChromeDriver, the AWS CLI/boto3 venv,
+#                                and nightly Rust with cargo-fuzz
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -44,6 +45,15 @@ if [ "${1:-}" = "--test" ]; then
     say "installing Debian's chromium and chromium-driver"
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  # The fuzz targets' short run: libFuzzer needs a nightly toolchain.
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    say "installing the nightly Rust toolchain for cargo-fuzz"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    say "installing cargo-fuzz (a few minutes, once)"
+    cargo install cargo-fuzz
   fi
   if [ ! -x .venv/bin/aws ] || ! .venv/bin/python -c 'import boto3' 2>/dev/null; then
     say "installing the AWS CLI and boto3 into .venv"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite, on a fresh machine too: installs what it needs, builds,
-# then runs the Rust, WebAssembly, JavaScript and end-to-end tests.
+# then runs the Rust, WebAssembly, JavaScript and end-to-end tests, and a short
+# run of each fuzz target.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -42,3 +43,6 @@ node --test tests/js/
 
 step "The package as users get it: npm pack, installed from the tarball into a fresh project, then Node, wrangler, Deno, Chromium and esbuild (node --test tests/package/)"
 node --test tests/package/
+
+step "Fuzzing: each target in fuzz/ for ${FUZZ_SECONDS:-20} s (npm run fuzz)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-20} sh scripts/fuzz.sh
