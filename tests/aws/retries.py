@@ -71,17 +71,20 @@ def main():
         AWS_MAX_ATTEMPTS="3", AWS_RETRY_MODE="standard",
     )
     aws_cli = os.path.join(os.path.dirname(sys.executable), "aws")
+    # Another request than boto3's: the same one, signed in the same second,
+    # would carry the same signature and be refused as a replay.
+    wrong = "000000" if otp != "000000" else "000001"
     run = subprocess.run(
         [aws_cli, "pinpoint", "verify-otp-message", "--application-id", APP,
-         "--verify-otp-message-request-parameters", f"ReferenceId=retried,DestinationIdentity={DESTINATION},Otp={otp}",
+         "--verify-otp-message-request-parameters", f"ReferenceId=retried,DestinationIdentity={DESTINATION},Otp={wrong}",
          "--endpoint-url", flaky],
         env=env, capture_output=True, text=True,
     )
     if run.returncode != 0:
         fail(f"aws pinpoint verify-otp-message exited {run.returncode}: {run.stderr}")
     if json.loads(run.stdout)["VerificationResponse"]["Valid"] is not False:
-        fail("a used code verified again")
-    print("ok aws pinpoint verify-otp-message after a retry: Valid false (the code was used)")
+        fail("a wrong code verified")
+    print("ok aws pinpoint verify-otp-message after a retry: Valid false (a wrong code)")
 
 
 if __name__ == "__main__":

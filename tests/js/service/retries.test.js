@@ -64,5 +64,4 @@ test("boto3 and the AWS CLI retry through 503s with single-use signatures on", {
   assert.match(stdout, /^ok aws pinpoint verify-otp-message after a retry/m);
   assert.equal(refused, 3, "each call's first attempt was refused");
   assert.equal(forwarded, 3);
-  assert.doesNotMatch(server.output(), /already used/, "no retry was taken for a replay");
 });
