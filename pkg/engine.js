@@ -177,6 +177,11 @@ export class AllowedHosts {
 }
 const LOOPBACK = Symbol("loopback");
 
+/** Whether a signed `host` header names the host of the request's own URL (no ALLOWED_HOSTS set). */
+export function sameHost(host, urlHost) {
+  return call(() => core.sameHost(host, urlHost));
+}
+
 /** The core's ForbiddenException for a request signed for another host. */
 export function wrongHostError(host) {
   try {

@@ -1,7 +1,7 @@
 // Pinpoint's OTP REST API as one Fetch-standard handler, (Request) => Promise<Response>.
 // Routing, body limits and response shapes are HTTP; every rule about the
 // request itself (parameters, signatures) is the core's.
-import { AllowedHosts, replayedError, verifySignature, wrongHostError } from "./engine.js";
+import { replayedError, sameHost, verifySignature, wrongHostError } from "./engine.js";
 import { PinpointError } from "./errors.js";
 
 /** Pinpoint refuses bodies over this size; so do we, without reading them whole. */
@@ -92,7 +92,8 @@ export function createHandler({
       );
       // Signed for this deployment: a signature carries its host.
       const host = request.headers.get("host") ?? url.host;
-      if (!(allowedHosts ?? new AllowedHosts(url.host)).allows(host)) throw wrongHostError(host);
+      const served = allowedHosts ? allowedHosts.allows(host) : sameHost(host, url.host);
+      if (!served) throw wrongHostError(host);
       if (!(await service.claimSignature(verified, clock()))) throw replayedError();
     }
     const applicationId = decodePathSegment(match[1]);

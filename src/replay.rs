@@ -72,6 +72,16 @@ impl AllowedHosts {
     }
 }
 
+/// Whether a signed `host` header names the host of the request's own URL
+/// (a deployment without `ALLOWED_HOSTS`): the same name, any case, and the
+/// same port.
+pub fn same_host(host_header: &str, url_host: &str) -> bool {
+    match (split_port(host_header.trim()), split_port(url_host)) {
+        (Some((a, pa)), Some((b, pb))) => a.eq_ignore_ascii_case(b) && pa == pb,
+        _ => false,
+    }
+}
+
 /// `host[:port]`, with IPv6 literals in brackets; None for a bad port.
 fn split_port(s: &str) -> Option<(&str, Option<u16>)> {
     let colon = if s.starts_with('[') { s.find("]:").map(|i| i + 1) } else { s.rfind(':') };
@@ -125,6 +135,15 @@ mod tests {
         let dev = AllowedHosts::loopback();
         assert!(dev.allows("127.0.0.1:8787") && dev.allows("localhost:1") && dev.allows("[::1]:8788"));
         assert!(!dev.allows("192.168.1.2:8787"));
+    }
+
+    #[test]
+    fn without_a_setting_the_url_names_the_host() {
+        assert!(same_host("Otp.Example.com:8443", "otp.example.com:8443"));
+        assert!(same_host("otp.example.com", "otp.example.com"));
+        assert!(!same_host("otp.example.com:8443", "otp.example.com"));
+        assert!(!same_host("evil.example.com", "otp.example.com"));
+        assert!(!same_host("otp.example.com:x", "otp.example.com"));
     }
 
     #[test]

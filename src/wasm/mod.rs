@@ -18,7 +18,9 @@ pub use engine::{Engine, Verification};
 pub use error::exceptions;
 pub use message::{languages, render, validate};
 pub use provider::{check_url_setting, host_result, Provider};
-pub use signature::{refuse_host, refuse_replay, sign_request, verify_signature, AllowedHosts};
+pub use signature::{
+    refuse_host, refuse_replay, same_host, sign_request, verify_signature, AllowedHosts,
+};
 
 use crate::error::{Error, Exception};
 use serde::de::DeserializeOwned;

@@ -81,6 +81,13 @@ impl AllowedHosts {
     }
 }
 
+/// Whether a signed `host` header names the host of the request's own URL:
+/// the rule when a deployment sets no `ALLOWED_HOSTS`.
+#[wasm_bindgen(js_name = sameHost)]
+pub fn same_host(host: &str, url_host: &str) -> bool {
+    replay::same_host(host, url_host)
+}
+
 /// Throws the ForbiddenException of a request signed for another host.
 #[wasm_bindgen(js_name = refuseHost)]
 pub fn refuse_host(host: &str) -> JsResult<()> {
