@@ -10,12 +10,13 @@ end. Prints one "ok" line per step; exits non-zero at the first failure.
 """
 
 import json
-import re
 import sys
 import urllib.request
 
 import boto3
 from botocore.config import Config
+
+from client_flow import check, code_from_inbox, fail, ok
 
 DESTINATION = "+12065550007"
 APP = "dev-clock"
@@ -42,7 +43,7 @@ def main():
             "ReferenceId": reference_id,
         }
         sent = client.send_otp_message(ApplicationId=APP, SendOTPMessageRequestParameters=params)
-        return code_from_inbox(endpoint, sent["MessageResponse"]["Result"][DESTINATION]["MessageId"])
+        return code_from_inbox(endpoint, sent["MessageResponse"]["Result"][DESTINATION]["MessageId"], length=6)
 
     def verify(reference_id, otp):
         answer = client.verify_otp_message(
@@ -76,28 +77,6 @@ def set_clock(endpoint, offset_ms):
     )
     with urllib.request.urlopen(request) as response:
         check(json.load(response) == {"offsetMs": offset_ms}, "the dev clock did not take the offset")
-
-
-def code_from_inbox(endpoint, message_id):
-    with urllib.request.urlopen(f"{endpoint}/_dev/sms") as response:
-        messages = json.load(response)["messages"]
-    bodies = [m["Body"] for m in messages if m["MessageId"] == message_id]
-    check(len(bodies) == 1, f"no SMS with MessageId {message_id} in the inbox")
-    return re.search(r"\b\d{6}\b", bodies[0]).group(0)
-
-
-def check(condition, message):
-    if not condition:
-        fail(message)
-
-
-def fail(message):
-    print(f"FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def ok(message):
-    print(f"ok: {message}", flush=True)
 
 
 if __name__ == "__main__":

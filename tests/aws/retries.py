@@ -13,27 +13,14 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 
 import boto3
 from botocore.config import Config
 
+from client_flow import code_from_inbox, fail
+
 APP = "retries"
 DESTINATION = "+12065550042"
-
-
-def fail(message):
-    print(f"FAIL {message}")
-    sys.exit(1)
-
-
-def code_from_inbox(inbox, message_id):
-    with urllib.request.urlopen(f"{inbox}/_dev/sms") as response:
-        messages = json.load(response)["messages"]
-    for message in messages:
-        if message["MessageId"] == message_id:
-            return "".join(c for c in message["Body"] if c.isdigit())
-    fail(f"no SMS {message_id} in the inbox")
 
 
 def main():
@@ -55,7 +42,7 @@ def main():
     if result["DeliveryStatus"] != "SUCCESSFUL":
         fail(f"DeliveryStatus {result['DeliveryStatus']}")
     print(f"ok boto3 send_otp_message after {sent['ResponseMetadata']['RetryAttempts']} retry")
-    otp = code_from_inbox(inbox, result["MessageId"])
+    otp = code_from_inbox(inbox, result["MessageId"], length=6)
     verified = client.verify_otp_message(
         ApplicationId=APP,
         VerifyOTPMessageRequestParameters={"ReferenceId": "retried", "DestinationIdentity": DESTINATION, "Otp": otp},
