@@ -4,8 +4,8 @@
 //! names the problem: a lenient parser would let two readers of one body
 //! disagree on what it says.
 
-use crate::member::Member;
 use crate::error::Error;
+use crate::member::Member;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 use serde_json::value::RawValue;
@@ -64,8 +64,8 @@ fn duplicate_field(message: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::error::Exception;
-    use serde_json::Value;
     use serde::Deserialize;
+    use serde_json::Value;
 
     #[derive(Debug, Deserialize)]
     #[serde(rename_all = "PascalCase")]

@@ -279,7 +279,10 @@ mod tests {
         let d = admit_send(&rules(), &h, T0 + 29_900);
         let r = d.refusal.unwrap();
         assert_eq!((r.rule, r.retry_after_seconds), (Rule::SendCooldown, 1));
-        assert_eq!(r.message, "A code was sent to this number 29 seconds ago; the next is allowed in 1 seconds");
+        assert_eq!(
+            r.message,
+            "A code was sent to this number 29 seconds ago; the next is allowed in 1 seconds"
+        );
         assert!(d.history.is_none(), "a refused send is not counted");
         assert!(admit_send(&rules(), &h, T0 + 30_000).allowed());
         let early = admit_send(&rules(), &h, T0 + 1000).refusal.unwrap();
@@ -320,7 +323,10 @@ mod tests {
         let h = sent_at(&[0]);
         let d = admit_send(&monitor, &h, T0 + S);
         assert!(d.allowed());
-        assert_eq!(d.refusal.as_ref().map(|r| (r.rule, r.mode)), Some((Rule::SendCooldown, Mode::Monitor)));
+        assert_eq!(
+            d.refusal.as_ref().map(|r| (r.rule, r.mode)),
+            Some((Rule::SendCooldown, Mode::Monitor))
+        );
         assert_eq!(d.history.unwrap().sends.len(), 2, "a monitored send is sent, so counted");
     }
 
@@ -343,7 +349,10 @@ mod tests {
         let r = reserve_guess(&rules(), &h, T0 + 600 * S).refusal.unwrap();
         assert_eq!((r.rule, r.count, r.limit), (Rule::WrongGuessesPerNumber, 10, 10));
         assert_eq!(r.retry_after_seconds, 3000);
-        assert_eq!(r.message, "Too many wrong codes for this number: 10 in the last hour; try again in 3000 seconds");
+        assert_eq!(
+            r.message,
+            "Too many wrong codes for this number: 10 in the last hour; try again in 3000 seconds"
+        );
         assert_eq!(r.error().exception, Exception::TooManyRequests);
         assert!(reserve_guess(&rules(), &h, T0 + 3600 * S).allowed());
     }
@@ -364,7 +373,10 @@ mod tests {
         assert_eq!(text, format!("{{\"s\":[{},{}],\"g\":[]}}", T0, T0 + 40 * S));
         assert_eq!(History::decode(Some(&text)).unwrap(), h);
         assert_eq!(History::decode(None).unwrap(), History::default());
-        assert_eq!(History::decode(Some("x")).unwrap_err().exception, Exception::InternalServerError);
+        assert_eq!(
+            History::decode(Some("x")).unwrap_err().exception,
+            Exception::InternalServerError
+        );
     }
 
     #[test]

@@ -4,9 +4,9 @@
 //! Time comes in as milliseconds since the epoch: the core has no clock.
 
 use crate::code::Entropy;
-use crate::member::quote;
 use crate::error::{Error, Exception};
 use crate::identity::OriginationKind;
+use crate::member::quote;
 use crate::otp_templates::{self, AppMessages};
 use crate::params::{SendOtpParameters, VerifyOtpParameters};
 use crate::record::{Record, Secret, Secrets};
@@ -330,7 +330,9 @@ fn step(
         action,
         attempts_left,
     };
-    let Some(stored) = stored else { return Ok(answer(VerifyReason::NotFound, VerifyAction::Keep, 0)) };
+    let Some(stored) = stored else {
+        return Ok(answer(VerifyReason::NotFound, VerifyAction::Keep, 0));
+    };
     let record = Record::decode(stored)?;
     if now_ms >= record.expires_at_ms {
         return Ok(answer(VerifyReason::Expired, VerifyAction::Delete, 0));
@@ -546,7 +548,8 @@ mod tests {
             // code turns up in them by chance one send in 5,000, so the
             // code is looked for in everything but them.
             let record = Record::decode(&s.record).unwrap();
-            let not_times = format!("{}.{}.{}", record.attempts_left, record.wrong_guesses, record.code_hash);
+            let not_times =
+                format!("{}.{}.{}", record.attempts_left, record.wrong_guesses, record.code_hash);
             assert_eq!(s.record, format!("2.{NOW}.{}.{not_times}", record.expires_at_ms));
             for stored in [&not_times, &s.storage_key] {
                 assert!(!stored.contains(&code), "{stored} holds {code}");
@@ -561,10 +564,16 @@ mod tests {
     fn the_right_code_is_valid_once() {
         let s = sent("");
         let v = check(Some(&s.record), &code_of(&s), NOW + 1000);
-        assert_eq!((v.valid, v.reason, &v.action), (true, VerifyReason::Valid, &VerifyAction::Delete));
+        assert_eq!(
+            (v.valid, v.reason, &v.action),
+            (true, VerifyReason::Valid, &VerifyAction::Delete)
+        );
         let stored = apply(Some(s.record.clone()), &v);
         let v = check(stored.as_deref(), &code_of(&s), NOW + 2000);
-        assert_eq!((v.valid, v.reason, &v.action), (false, VerifyReason::NotFound, &VerifyAction::Keep));
+        assert_eq!(
+            (v.valid, v.reason, &v.action),
+            (false, VerifyReason::NotFound, &VerifyAction::Keep)
+        );
     }
 
     #[test]
@@ -612,7 +621,10 @@ mod tests {
         assert_eq!(v.reason, VerifyReason::Valid);
         for now in [s.expires_at_ms, s.expires_at_ms + 3_600_000] {
             let v = check(Some(&s.record), &code_of(&s), now);
-            assert_eq!((v.valid, v.reason, &v.action), (false, VerifyReason::Expired, &VerifyAction::Delete));
+            assert_eq!(
+                (v.valid, v.reason, &v.action),
+                (false, VerifyReason::Expired, &VerifyAction::Delete)
+            );
         }
     }
 
@@ -627,7 +639,8 @@ mod tests {
             stored = apply(stored, &v);
         }
         let resend = |prior: Option<&str>, carry, now| {
-            send_replacing(&secret(), APP, &p, None, prior, carry, now, &mut Entropy::new()).unwrap()
+            send_replacing(&secret(), APP, &p, None, prior, carry, now, &mut Entropy::new())
+                .unwrap()
         };
         // Pinpoint's way: a fresh set of guesses.
         assert_eq!(resend(stored.as_deref(), false, NOW).attempts_left, 3);
@@ -637,13 +650,15 @@ mod tests {
         assert_eq!(Record::decode(&second.record).unwrap().wrong_guesses, 2);
         let v = check(Some(&second.record), wrong, NOW + 2000);
         assert_eq!((v.reason, v.attempts_left), (VerifyReason::Mismatch, 0));
-        let v = check(apply(Some(second.record.clone()), &v).as_deref(), &code_of(&second), NOW + 3000);
+        let v =
+            check(apply(Some(second.record.clone()), &v).as_deref(), &code_of(&second), NOW + 3000);
         assert_eq!(v.reason, VerifyReason::AttemptsExhausted, "the right code is dead too");
         // Once the last code has expired, the count starts over.
         let later = resend(stored.as_deref(), true, first.expires_at_ms);
         assert_eq!(later.attempts_left, 3);
         // A resend with no guesses left sends a dead code.
-        let spent = Record { attempts_left: 0, wrong_guesses: 3, ..Record::decode(&first.record).unwrap() };
+        let spent =
+            Record { attempts_left: 0, wrong_guesses: 3, ..Record::decode(&first.record).unwrap() };
         assert_eq!(resend(Some(&spent.encode()), true, NOW).attempts_left, 0);
     }
 
@@ -697,9 +712,8 @@ mod tests {
         )
         .unwrap();
         let messages = setting.for_application(APP);
-        let send_with = |extra: &str| {
-            send(&secret(), APP, &params(extra), messages, NOW, &mut Entropy::new())
-        };
+        let send_with =
+            |extra: &str| send(&secret(), APP, &params(extra), messages, NOW, &mut Entropy::new());
         let s = send_with(r#", "ValidityPeriod": 10, "TemplateId": "1107""#).unwrap();
         let code = &s.sms.body[..6];
         assert_eq!(

@@ -239,8 +239,7 @@ impl SendOtpParameters {
         let reference_id =
             required_text(given(&r.reference_id), REFERENCE_ID).map_err(&mut ok).ok();
         let entity_id = optional_text(given(&r.entity_id), ENTITY_ID).map_err(&mut ok).ok();
-        let template_id =
-            optional_text(given(&r.template_id), TEMPLATE_ID).map_err(&mut ok).ok();
+        let template_id = optional_text(given(&r.template_id), TEMPLATE_ID).map_err(&mut ok).ok();
         let checked = (|| {
             let (origination_identity, origination_kind) = origination?;
             Some(SendOtpParameters {
@@ -418,7 +417,10 @@ fn integer(member: Given<'_>, rule: IntRule) -> Result<u32, Error> {
         Err(_) => serde_json::from_str::<f64>(&literal).map_err(|_| out_of_range())?,
     };
     if n.is_finite() && n.fract() != 0.0 {
-        return Err(Error::bad_field(field, format!("{field} must be an integer, got {}", shown())));
+        return Err(Error::bad_field(
+            field,
+            format!("{field} must be an integer, got {}", shown()),
+        ));
     }
     if (f64::from(rule.min)..=f64::from(rule.max)).contains(&n) {
         Ok(n as u32)
@@ -899,7 +901,10 @@ mod tests {
             br#"{"ReferenceId": "r", "DestinationIdentity": "+12065550007", "Otp": "\udc00"}"#,
         )
         .unwrap_err();
-        assert_eq!((e.field, e.message.starts_with("Otp is not valid text: ")), (Some("Otp"), true));
+        assert_eq!(
+            (e.field, e.message.starts_with("Otp is not valid text: ")),
+            (Some("Otp"), true)
+        );
         assert!(!e.message.contains("dc00"), "the guess is not echoed");
         // In a member nobody reads, it is ignored like the member.
         assert!(send(r#""Unknown": "\udc00""#).is_ok());
@@ -1074,8 +1079,8 @@ mod tests {
             (r#", "Otp": """#, "Otp", "Otp must be 1 to 64 characters, got 0"),
         ];
         for (extra, field, message) in cases {
-            let e =
-                VerifyOtpParameters::from_json(format!("{{{base}{extra}}}").as_bytes()).unwrap_err();
+            let e = VerifyOtpParameters::from_json(format!("{{{base}{extra}}}").as_bytes())
+                .unwrap_err();
             assert_eq!((e.field, e.message.as_str()), (Some(field), message));
         }
         let e = VerifyOtpParameters::from_json(

@@ -145,9 +145,7 @@ impl Policy {
     pub fn from_json(text: &str) -> Result<Policy, Error> {
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let policy = Policy::read(&mut deserializer)?;
-        deserializer
-            .end()
-            .map_err(|e| Error::bad_field(SETTING, format!("{SETTING}: {e}")))?;
+        deserializer.end().map_err(|e| Error::bad_field(SETTING, format!("{SETTING}: {e}")))?;
         Ok(policy)
     }
 
@@ -168,10 +166,8 @@ impl Policy {
             wrong_guesses_per_number: setting.wrong_guesses_per_number,
         };
         let base = apply(&Rules::defaults(), &deployment);
-        let base = Rules {
-            single_use_signatures: setting.single_use_signatures.unwrap_or(true),
-            ..base
-        };
+        let base =
+            Rules { single_use_signatures: setting.single_use_signatures.unwrap_or(true), ..base };
         check(&base, SETTING)?;
         let mut applications = BTreeMap::new();
         for (id, overrides) in &setting.applications {
@@ -200,8 +196,13 @@ fn apply(base: &Rules, o: &Overrides) -> Rules {
     Rules {
         mode: o.mode.unwrap_or(base.mode),
         send_cooldown_seconds: o.send_cooldown_seconds.unwrap_or(base.send_cooldown_seconds),
-        sends_per_number: o.sends_per_number.clone().unwrap_or_else(|| base.sends_per_number.clone()),
-        wrong_guesses_per_number: o.wrong_guesses_per_number.unwrap_or(base.wrong_guesses_per_number),
+        sends_per_number: o
+            .sends_per_number
+            .clone()
+            .unwrap_or_else(|| base.sends_per_number.clone()),
+        wrong_guesses_per_number: o
+            .wrong_guesses_per_number
+            .unwrap_or(base.wrong_guesses_per_number),
         single_use_signatures: base.single_use_signatures,
     }
 }
@@ -210,9 +211,14 @@ fn apply(base: &Rules, o: &Overrides) -> Rules {
 /// limits a number's history can hold.
 fn check(rules: &Rules, at: &str) -> Result<(), Error> {
     const WEEK: u32 = 7 * 86_400;
-    let bad = |field: &str, message: String| Err(Error::bad_field(SETTING, format!("{at}.{field}: {message}")));
+    let bad = |field: &str, message: String| {
+        Err(Error::bad_field(SETTING, format!("{at}.{field}: {message}")))
+    };
     if rules.send_cooldown_seconds > WEEK {
-        return bad("sendCooldownSeconds", format!("must be at most {WEEK} (a week), got {}", rules.send_cooldown_seconds));
+        return bad(
+            "sendCooldownSeconds",
+            format!("must be at most {WEEK} (a week), got {}", rules.send_cooldown_seconds),
+        );
     }
     for (i, w) in rules.sends_per_number.iter().enumerate() {
         check_window(w).or_else(|m| bad(&format!("sendsPerNumber[{i}]"), m))?;
@@ -225,7 +231,10 @@ fn check_window(w: &Window) -> Result<(), String> {
         return Err(format!("limit must be between 1 and 1000, got {}", w.limit));
     }
     if !(1..=7 * 86_400).contains(&w.window_seconds) {
-        return Err(format!("windowSeconds must be between 1 and 604800 (a week), got {}", w.window_seconds));
+        return Err(format!(
+            "windowSeconds must be between 1 and 604800 (a week), got {}",
+            w.window_seconds
+        ));
     }
     Ok(())
 }
@@ -242,7 +251,10 @@ mod tests {
     fn an_empty_policy_is_the_defaults() {
         let p = Policy::from_json("{}").unwrap();
         assert_eq!(p.rules("any"), &Rules::defaults());
-        assert_eq!(Policy::from_json(r#"{"mode": "enforce"}"#).unwrap().rules("x"), &Rules::defaults());
+        assert_eq!(
+            Policy::from_json(r#"{"mode": "enforce"}"#).unwrap().rules("x"),
+            &Rules::defaults()
+        );
     }
 
     #[test]
@@ -260,15 +272,28 @@ mod tests {
         assert!(!base.single_use_signatures);
         let strict = p.rules("strict");
         assert_eq!((strict.mode, strict.send_cooldown_seconds), (Mode::Enforce, 60));
-        assert_eq!(strict.sends_per_number, base.sends_per_number, "the rest comes from the deployment");
+        assert_eq!(
+            strict.sends_per_number, base.sends_per_number,
+            "the rest comes from the deployment"
+        );
     }
 
     #[test]
     fn problems_name_the_field() {
         assert_eq!(error(r#"{"mode": "block"}"#).split(':').next(), Some("OTP_POLICY.mode"));
         assert!(error(r#"{"mode": "block"}"#).contains("unknown variant `block`"));
-        assert!(error(r#"{"sendCooldown": 5}"#).starts_with("OTP_POLICY.sendCooldown: unknown field `sendCooldown`"), "{}", error(r#"{"sendCooldown": 5}"#));
-        assert!(error(r#"{"sendsPerNumber": [{"limit": 5}]}"#).starts_with("OTP_POLICY.sendsPerNumber[0]: missing field `windowSeconds`"), "{}", error(r#"{"sendsPerNumber": [{"limit": 5}]}"#));
+        assert!(
+            error(r#"{"sendCooldown": 5}"#)
+                .starts_with("OTP_POLICY.sendCooldown: unknown field `sendCooldown`"),
+            "{}",
+            error(r#"{"sendCooldown": 5}"#)
+        );
+        assert!(
+            error(r#"{"sendsPerNumber": [{"limit": 5}]}"#)
+                .starts_with("OTP_POLICY.sendsPerNumber[0]: missing field `windowSeconds`"),
+            "{}",
+            error(r#"{"sendsPerNumber": [{"limit": 5}]}"#)
+        );
         assert_eq!(
             error(r#"{"sendsPerNumber": [{"limit": 0, "windowSeconds": 60}]}"#),
             "OTP_POLICY.sendsPerNumber[0]: limit must be between 1 and 1000, got 0"
@@ -277,9 +302,11 @@ mod tests {
             error(r#"{"applications": {"a": {"wrongGuessesPerNumber": {"limit": 10, "windowSeconds": 0}}}}"#),
             "OTP_POLICY.applications.a.wrongGuessesPerNumber: windowSeconds must be between 1 and 604800 (a week), got 0"
         );
-        assert!(error(r#"{"applications": {"a b": {}}}"#).starts_with("OTP_POLICY.applications.a b: ApplicationId must be"));
+        assert!(error(r#"{"applications": {"a b": {}}}"#)
+            .starts_with("OTP_POLICY.applications.a b: ApplicationId must be"));
         assert!(error("{").contains("EOF while parsing"), "{}", error("{"));
-        assert!(error(r#"{"sendCooldownSeconds": -1}"#).starts_with("OTP_POLICY.sendCooldownSeconds: invalid value"));
+        assert!(error(r#"{"sendCooldownSeconds": -1}"#)
+            .starts_with("OTP_POLICY.sendCooldownSeconds: invalid value"));
         assert!(error("{} {}").starts_with("OTP_POLICY: trailing characters"));
         assert_eq!(Policy::from_json("[]").unwrap_err().field, Some(SETTING));
     }

@@ -14,7 +14,12 @@ use crate::sigv4::MAX_CLOCK_SKEW_MS;
 /// Where a used signature is recorded, and for how long: until a request
 /// with that date could no longer pass the date check (its date plus 15
 /// minutes), plus a second for the clocks' rounding.
-pub fn signature_record(secret: &Secret, signature: &str, signed_at_ms: u64, now_ms: u64) -> (String, u32) {
+pub fn signature_record(
+    secret: &Secret,
+    signature: &str,
+    signed_at_ms: u64,
+    now_ms: u64,
+) -> (String, u32) {
     let key = secret.signature_key(signature);
     let until_ms = signed_at_ms.saturating_add(MAX_CLOCK_SKEW_MS);
     let ttl_seconds = until_ms.saturating_sub(now_ms).div_ceil(1000).saturating_add(1);
@@ -51,7 +56,8 @@ impl AllowedHosts {
             if entry.is_empty() {
                 return Err(bad("is empty"));
             }
-            let (host, port) = split_port(entry).ok_or_else(|| bad("has a port that is not a number from 1 to 65535"))?;
+            let (host, port) = split_port(entry)
+                .ok_or_else(|| bad("has a port that is not a number from 1 to 65535"))?;
             let valid = host.starts_with('[') && host.ends_with(']')
                 || (!host.is_empty()
                     && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
@@ -133,7 +139,9 @@ mod tests {
         assert!(!hosts.allows("otp.example.com.evil.com"));
         assert!(!hosts.allows("otp.example.com:x"));
         let dev = AllowedHosts::loopback();
-        assert!(dev.allows("127.0.0.1:8787") && dev.allows("localhost:1") && dev.allows("[::1]:8788"));
+        assert!(
+            dev.allows("127.0.0.1:8787") && dev.allows("localhost:1") && dev.allows("[::1]:8788")
+        );
         assert!(!dev.allows("192.168.1.2:8787"));
     }
 
@@ -151,7 +159,10 @@ mod tests {
         let e = AllowedHosts::parse("a.example.com,,b").unwrap_err();
         assert_eq!(e.message, "ALLOWED_HOSTS entry 2: is empty");
         let e = AllowedHosts::parse("a.example.com:99999").unwrap_err();
-        assert_eq!(e.message, "ALLOWED_HOSTS entry 1: has a port that is not a number from 1 to 65535");
+        assert_eq!(
+            e.message,
+            "ALLOWED_HOSTS entry 1: has a port that is not a number from 1 to 65535"
+        );
         let e = AllowedHosts::parse("https://a.example.com").unwrap_err();
         assert!(e.message.starts_with("ALLOWED_HOSTS entry 1: "), "{}", e.message);
         assert_eq!(e.field, Some("ALLOWED_HOSTS"));

@@ -234,7 +234,10 @@ fn templates_as_json_text_write_the_sms() {
         // German falls back to the default text, which DLT 1107 does not match.
         let german = dlt.replace("\"TemplateId\"", "\"Language\":\"de-DE\",\"TemplateId\"");
         let e = engine.send(APP, object(&german), NOW).unwrap_err();
-        assert_eq!((text(&e, "name"), text(&e, "field")), ("BadRequestException".into(), "TemplateId".into()));
+        assert_eq!(
+            (text(&e, "name"), text(&e, "field")),
+            ("BadRequestException".into(), "TemplateId".into())
+        );
         assert!(text(&e, "message").starts_with("the message does not match DLT template \"1107\""));
     }
     // Without templates, an extended language is Pinpoint's error.
@@ -256,10 +259,13 @@ fn bad_templates_refuse_the_engine_naming_every_field() {
         let lines: Vec<String> = text(&e, "message").lines().map(String::from).collect();
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert!(lines[0].starts_with("OTP_TEMPLATES.applications.a.webOtpDomain: "), "{lines:?}");
-        assert!(lines[1].starts_with("OTP_TEMPLATES.applications.a.templates.en-US: a template must contain {{otp}}"));
+        assert!(lines[1].starts_with(
+            "OTP_TEMPLATES.applications.a.templates.en-US: a template must contain {{otp}}"
+        ));
     }
     // Shape problems name the path too.
-    let options = object(r#"{"templates": "{\"applications\": {\"a\": {\"segmentBudget\": \"1\"}}}"}"#);
+    let options =
+        object(r#"{"templates": "{\"applications\": {\"a\": {\"segmentBudget\": \"1\"}}}"}"#);
     let e = Engine::new(SECRET, options).err().unwrap();
     assert!(
         text(&e, "message").starts_with(

@@ -73,7 +73,9 @@ impl Engine {
     pub fn send(
         &self,
         #[wasm_bindgen(js_name = applicationId)] application_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array")]
+        #[wasm_bindgen(
+            unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array"
+        )]
         parameters: JsValue,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
@@ -86,7 +88,9 @@ impl Engine {
     pub fn sending(
         &self,
         #[wasm_bindgen(js_name = applicationId)] application_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array")]
+        #[wasm_bindgen(
+            unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array"
+        )]
         parameters: JsValue,
     ) -> JsResult<Sending> {
         let messages = messages(&self.shared.templates, application_id);
@@ -112,7 +116,9 @@ impl Engine {
     pub fn preview(
         &self,
         #[wasm_bindgen(js_name = applicationId)] application_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array")]
+        #[wasm_bindgen(
+            unchecked_param_type = "SendOtpMessageRequestParameters | string | Uint8Array"
+        )]
         parameters: JsValue,
         otp: &str,
     ) -> JsResult<JsValue> {
@@ -128,7 +134,9 @@ impl Engine {
     pub fn verification(
         &self,
         #[wasm_bindgen(js_name = applicationId)] application_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "VerifyOtpMessageRequestParameters | string | Uint8Array")]
+        #[wasm_bindgen(
+            unchecked_param_type = "VerifyOtpMessageRequestParameters | string | Uint8Array"
+        )]
         parameters: JsValue,
     ) -> JsResult<Verification> {
         let p = request::verify_parameters(&parameters).map_err(to_js_error)?;
@@ -213,9 +221,9 @@ fn policy_option(policy: JsValue) -> Result<Policy, Error> {
 /// so that each setting is read by one deserializer (a second would double
 /// its code in the .wasm).
 fn setting_text(value: JsValue, setting: &'static str) -> Result<String, Error> {
-    value.as_string().ok_or_else(|| {
-        Error::bad_field(setting, format!("{setting} must be JSON text"))
-    })
+    value
+        .as_string()
+        .ok_or_else(|| Error::bad_field(setting, format!("{setting} must be JSON text")))
 }
 
 /// Where a used signature is kept, and for how long.

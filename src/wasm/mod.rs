@@ -31,14 +31,15 @@ type JsResult<T> = Result<T, JsValue>;
 
 /// Objects, not `Map`s, for the structs and maps that cross; `None` as null
 /// (optional members that may be absent are skipped instead).
-const SERIALIZER: serde_wasm_bindgen::Serializer =
-    serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
+const SERIALIZER: serde_wasm_bindgen::Serializer = serde_wasm_bindgen::Serializer::new()
+    .serialize_maps_as_objects(true)
+    .serialize_missing_as_null(true);
 
 /// A Rust value as a JS object.
 fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
-    value.serialize(&SERIALIZER).map_err(|e| {
-        error::to_js_error(Error::new(Exception::InternalServerError, e.to_string()))
-    })
+    value
+        .serialize(&SERIALIZER)
+        .map_err(|e| error::to_js_error(Error::new(Exception::InternalServerError, e.to_string())))
 }
 
 /// The host's clock reading; anything else is a host bug.

@@ -8,10 +8,10 @@
 
 use crate::body;
 use crate::error::Error;
+use crate::member::{Input, Member};
 use crate::params::{
     SendOtpMessageRequest, SendOtpParameters, VerifyOtpMessageRequest, VerifyOtpParameters,
 };
-use crate::member::{Input, Member};
 use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
@@ -90,7 +90,10 @@ impl Member for JsMember {
             JsMember::String(s) => Input::String(Cow::Borrowed(s)),
             // As JS writes it (`6.5`, `1e+300`): the client wrote it in JS.
             JsMember::Number(n) => Input::Number(Cow::Owned(
-                js_sys::Number::from(*n).to_string_with_radix(10).map(String::from).unwrap_or_default(),
+                js_sys::Number::from(*n)
+                    .to_string_with_radix(10)
+                    .map(String::from)
+                    .unwrap_or_default(),
             )),
             JsMember::Bool(b) => Input::Bool(*b),
             JsMember::Array => Input::Array,
