@@ -30,7 +30,9 @@ fuzz_target!(|input: (u8, Outcome)| {
         Provider::new(&settings).expect("the settings are valid")
     });
     let answer = match input.1 {
-        Outcome::Http { status, headers, body } => Answer::Http(HttpAnswer { status, headers, body }),
+        Outcome::Http { status, headers, body } => {
+            Answer::Http(HttpAnswer { status, headers, body })
+        }
         Outcome::Timeout => Answer::Timeout,
         Outcome::NetworkError => Answer::NetworkError,
         Outcome::TransportError => Answer::TransportError,

@@ -49,7 +49,8 @@ fuzz_target!(|input: Input| {
         Stored::Fields { created_at_ms, expires_at_ms, attempts_left, wrong_guesses, code } => {
             let code = code.unwrap_or(otp);
             let code_hash = secret.code_hash(application_id, reference_id, destination, code);
-            let record = Record { code_hash, created_at_ms, expires_at_ms, attempts_left, wrong_guesses };
+            let record =
+                Record { code_hash, created_at_ms, expires_at_ms, attempts_left, wrong_guesses };
             Some(record.encode())
         }
     };
