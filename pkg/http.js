@@ -1,7 +1,7 @@
 // Pinpoint's OTP REST API as one Fetch-standard handler, (Request) => Promise<Response>.
 // Routing, body limits and response shapes are HTTP; every rule about the
 // request itself (parameters, signatures) is the core's.
-import { replayedError, sameHost, verifySignature, wrongHostError } from "./engine.js";
+import { AllowedHosts, replayedError, sameHost, verifySignature, wrongHostError } from "./engine.js";
 import { PinpointError } from "./errors.js";
 
 /** Pinpoint refuses bodies over this size; so do we, without reading them whole. */
@@ -15,8 +15,11 @@ export const MAX_BODY_BYTES = 16 * 1024;
  */
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
-/** The dev routes answer only these hosts, so DNS rebinding can't reach them. */
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+/**
+ * The dev routes answer only loopback hosts (the core's list), so DNS
+ * rebinding can't reach them. Made on first use: not while the module loads.
+ */
+let loopback;
 
 const ROUTE = /^\/v1\/apps\/([^/]+)\/(otp|verify-otp)$/;
 
@@ -138,11 +141,8 @@ export function createHandler({
 
 /** Whether a Host header value names this machine's loopback (any port). */
 function isLoopback(host) {
-  try {
-    return LOOPBACK_HOSTS.has(new URL(`http://${host}`).hostname);
-  } catch {
-    return false;
-  }
+  loopback ??= AllowedHosts.loopback();
+  return loopback.allows(host);
 }
 
 function decodePathSegment(segment) {
