@@ -159,20 +159,33 @@ export function languages() {
  * `AllowedHosts.loopback()`; `allows(host)`.
  */
 export class AllowedHosts {
+  #setting;
   #inner;
+  #generation;
 
   /** @param {string} setting throws BadRequestException naming a bad entry */
   constructor(setting) {
-    this.#inner = setting === LOOPBACK ? core.AllowedHosts.loopback() : call(() => new core.AllowedHosts(setting));
+    this.#setting = setting;
+    this.#core();
   }
 
   static loopback() {
     return new AllowedHosts(LOOPBACK);
   }
 
+  /** The core's list in the current instance, made again after a trap. */
+  #core() {
+    if (this.#generation !== generation) {
+      const setting = this.#setting;
+      this.#inner = setting === LOOPBACK ? call(() => core.AllowedHosts.loopback()) : call(() => new core.AllowedHosts(setting));
+      this.#generation = generation;
+    }
+    return this.#inner;
+  }
+
   /** Whether a request signed with this `host` header is for this deployment. */
   allows(host) {
-    return call(() => this.#inner.allows(host));
+    return call(() => this.#core().allows(host));
   }
 }
 const LOOPBACK = Symbol("loopback");
