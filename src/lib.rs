@@ -21,6 +21,7 @@ pub mod policy;
 pub mod provider;
 pub mod record;
 pub mod replay;
+pub mod rule_set;
 pub mod sigv4;
 pub mod sms;
 pub mod template;
