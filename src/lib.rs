@@ -19,11 +19,13 @@ pub mod otp_templates;
 pub mod params;
 pub mod policy;
 pub mod provider;
+pub mod pumping;
 pub mod record;
 pub mod replay;
 pub mod rule_set;
 pub mod sigv4;
 pub mod sms;
+pub mod spend;
 pub mod template;
 mod unicode_tables;
 

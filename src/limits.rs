@@ -53,6 +53,14 @@ pub enum Rule {
     SendsPerNumber,
     /// The most wrong codes tried against a number in a window.
     WrongGuessesPerNumber,
+    /// A BLOCK country rule or number override (`crate::rule_set`).
+    CountryRules,
+    /// A prefix blocked for too few verified codes (`crate::pumping`).
+    PrefixVelocity,
+    /// A country's hourly budget of unverified sends (`crate::pumping`).
+    CountryBudget,
+    /// The application's SMS segments per hour, day or month (`crate::spend`).
+    SpendCaps,
 }
 
 /// A rule that would refuse: what it counted and when the next try is allowed.
@@ -101,7 +109,7 @@ impl Decision {
 }
 
 /// Milliseconds to whole seconds, rounded up: a Retry-After never early.
-fn seconds_until(ms: u64) -> u32 {
+pub(crate) fn seconds_until(ms: u64) -> u32 {
     ms.div_ceil(1000).try_into().unwrap_or(u32::MAX)
 }
 

@@ -123,6 +123,11 @@ pub struct RuleSet {
     pub numbers: BTreeMap<String, NumberOverride>,
 }
 
+/// Whether `code` is written as an ISO 3166-1 alpha-2 code: two capital letters.
+pub fn is_region_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 /// Which layer a rule came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -186,7 +191,7 @@ impl RuleSet {
     pub fn check(&self, at: &str) -> Result<(), Error> {
         let bad = |message: String| Err(Error::bad_field(crate::policy::SETTING, message));
         for code in self.countries.rules.keys() {
-            if !(code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())) {
+            if !is_region_code(code) {
                 return bad(format!(
                     "{at}.countries.rules.{code}: a country is its ISO 3166-1 alpha-2 code, \
                      two capital letters (e.g. US)"
