@@ -8,6 +8,7 @@
 pub mod autofill;
 pub mod body;
 pub mod code;
+pub mod country;
 pub mod dlt;
 pub mod error;
 pub mod hash;
