@@ -67,6 +67,7 @@ async function simulate({ prefixes, attackEveryS, personEveryS = 30 }) {
     },
   };
   const refusedBy = {};
+  const refusedHours = new Set();
   let lastRule;
   const log = (event) => {
     if (event.event === "protection" && event.refused) lastRule = event.rule;
@@ -118,11 +119,12 @@ async function simulate({ prefixes, attackEveryS, personEveryS = 30 }) {
       else {
         peopleRefused++;
         refusedBy[lastRule] = (refusedBy[lastRule] ?? 0) + 1;
+        refusedHours.add(Math.floor((at - START) / 3_600_000));
       }
     }
   }
   await runVerifies(end + 120_000);
-  return { attackSms, attackRefused, people, peopleRefused, peopleVerified, refusedBy };
+  return { attackSms, attackRefused, people, peopleRefused, peopleVerified, refusedBy, refusedHours: [...refusedHours] };
 }
 
 const scenarios = process.env.PUMPING_COST_ONLY ? [] : [
@@ -144,7 +146,7 @@ for (const [name, scenario] of scenarios) {
   const r = await simulate(scenario);
   const perPrefixDay = r.attackSms / scenario.prefixes.length / (HOURS / 24);
   console.log(
-    `  ${name.padEnd(48)} ${String(r.attackSms + r.attackRefused).padStart(8)} ${String(r.attackSms).padStart(6)} ${perPrefixDay.toFixed(1).padStart(15)} ${String(r.people).padStart(7)} ${String(r.peopleRefused).padStart(8)}  ${JSON.stringify(r.refusedBy)}`,
+    `  ${name.padEnd(48)} ${String(r.attackSms + r.attackRefused).padStart(8)} ${String(r.attackSms).padStart(6)} ${perPrefixDay.toFixed(1).padStart(15)} ${String(r.people).padStart(7)} ${String(r.peopleRefused).padStart(8)}  ${JSON.stringify(r.refusedBy)} in hours ${r.refusedHours.join(",") || "none"}`,
   );
 }
 
