@@ -71,11 +71,15 @@ export declare class OtpService {
   /**
    * With protection on, `onStanding` hears the number's wrong guesses left as
    * the guess is reserved, this one counted as wrong (a right code gives it back).
+   * `onStep` hears the engine's whole answer: the reason and the attempts left.
    */
   verify(
     applicationId: string,
     parameters: Parameters<VerifyOtpMessageRequestParameters>,
-    options?: { onStanding?: (standing: { kind: "wrongGuesses" } & GuessStanding) => void },
+    options?: {
+      onStanding?: (standing: { kind: "wrongGuesses" } & GuessStanding) => void;
+      onStep?: (step: VerifyStep) => void;
+    },
   ): Promise<VerificationResponse>;
 }
 

@@ -105,9 +105,10 @@ export class OtpService {
    * and with protection on, no more than the number's wrong-guess budget.
    * `onStanding` hears the number's Standing of kind "wrongGuesses" as the
    * guess is reserved, this guess counted as wrong (a right code, or no code
-   * to compare, gives it back).
+   * to compare, gives it back); `onStep` hears the engine's whole answer
+   * (reason and attempts left), which Pinpoint's `{ Valid }` leaves out.
    */
-  async verify(applicationId, parameters, { onStanding } = {}) {
+  async verify(applicationId, parameters, { onStanding, onStep } = {}) {
     const verification = this.#engine.verification(applicationId, parameters);
     try {
       let reservedAt;
@@ -121,6 +122,7 @@ export class OtpService {
       // Only a wrong code keeps counting against the number.
       if (reservedAt !== undefined && result.reason !== "Mismatch") await this.#release(verification, reservedAt);
       this.#log({ event: "verify", applicationId, reason: result.reason });
+      this.#tell("onStep", onStep, result);
       return { Valid: result.valid };
     } finally {
       verification.free();
@@ -157,7 +159,7 @@ export class OtpService {
         });
       }
       if (!admission.allowed) {
-        this.#tell(onStanding, standing);
+        this.#tell("onStanding", onStanding, standing);
         throw new PinpointError("TooManyRequestsException", refusal.message, {
           retryAfterSeconds: refusal.retryAfterSeconds,
         });
@@ -168,19 +170,19 @@ export class OtpService {
           this.#store.compareAndSwap(numberKey, current?.version ?? null, write.history, write.ttlSeconds),
         ));
       if (written) {
-        this.#tell(onStanding, standing);
+        this.#tell("onStanding", onStanding, standing);
         return standing;
       }
     }
     throw new PinpointError("TooManyRequestsException", "Too many requests for this number at once; try again.");
   }
 
-  /** Hands the host its standing; the host's callback failing changes nothing here. */
-  #tell(onStanding, standing) {
+  /** Hands the host what it asked to hear; the host's callback failing changes nothing here. */
+  #tell(name, callback, value) {
     try {
-      onStanding?.(standing);
+      callback?.(value);
     } catch (error) {
-      this.#log({ event: "callback-error", during: "onStanding", error: errorKind(error) });
+      this.#log({ event: "callback-error", during: name, error: errorKind(error) });
     }
   }
 

@@ -171,7 +171,10 @@ async function serviceFlow(): Promise<void> {
       void [left, wait, counts];
     },
   });
-  await service.verify("app", '{"Otp":"1"}', { onStanding: (standing) => void (standing.wrongGuessesLeft satisfies number) });
+  await service.verify("app", '{"Otp":"1"}', {
+    onStanding: (standing) => void (standing.wrongGuessesLeft satisfies number),
+    onStep: (step) => void (step.reason satisfies "Valid" | "Mismatch" | "Expired" | "AttemptsExhausted" | "NotFound"),
+  });
   const verified: VerificationResponse = await service.verify("app", {
     ReferenceId: "ref",
     DestinationIdentity: "+12065550007",

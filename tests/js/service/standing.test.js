@@ -76,10 +76,14 @@ test("OtpService tells the host where the number stands, refused or not, and log
   assert.deepEqual([heard[1].sendsLeft, heard[1].nextSendInSeconds], [4, 18], "a refused send is heard too");
 
   const guesses = [];
-  await otp.verify("app", { ReferenceId: "standing", DestinationIdentity: PARAMS.DestinationIdentity, Otp: "000000" }, {
+  const steps = [];
+  const answer = await otp.verify("app", { ReferenceId: "standing", DestinationIdentity: PARAMS.DestinationIdentity, Otp: "000000" }, {
     onStanding: (s) => guesses.push(s),
+    onStep: (s) => steps.push(s),
   });
+  assert.deepEqual(answer, { Valid: false });
   assert.deepEqual([guesses[0].kind, guesses[0].wrongGuessesLeft], ["wrongGuesses", 9]);
+  assert.deepEqual([steps[0].reason, steps[0].attemptsLeft], ["Mismatch", 2]);
 });
 
 test("a host's onStanding that throws changes nothing but a log line", async () => {
