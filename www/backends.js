@@ -170,7 +170,11 @@ export function apiBackend({ signRequest, render }) {
     const answer = await response.json();
     const call = {
       request: [`POST ${path}`, ...[...headers, ...signature].map(([n, v]) => `${n}: ${v}`), "", json(parameters, 2)].join("\n"),
-      response: `${response.status}${errorType(response) ? ` ${errorType(response)}` : ""}\n${json(answer, 2)}`,
+      response: [
+        `${response.status}${errorType(response) ? ` ${errorType(response)}` : ""}`,
+        ...(response.headers.has("retry-after") ? [`retry-after: ${response.headers.get("retry-after")}`] : []),
+        json(answer, 2),
+      ].join("\n"),
     };
     if (!response.ok) {
       // Shaped like the engine's own errors, so the page shows both alike.

@@ -3,12 +3,15 @@
 // refused at once with its message and Retry-After (the code already sent
 // still verifying), the cooldown counting down to its end on the page's
 // clock (Playwright's, paused, so every figure shown is exact), monitor, a
-// policy the core refuses, and off as Pinpoint.
+// policy the core refuses, and off as Pinpoint. Then the page under
+// `npm start` with OTP_POLICY set: over HTTP it can show only what a 429
+// says, its message and Retry-After.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, SHOTS, launchChromium, serveStatic } from "./harness.js";
+import { ROOT, SHOTS, START, launchChromium, serveStatic, startService } from "./harness.js";
 
 let browser;
 let server;
@@ -152,3 +155,72 @@ test("the demo page shows the cooldown, the sends left and a refused send", { ti
     await context.close();
   }
 });
+
+test(
+  "under npm start with OTP_POLICY, the page shows a refused send's message and Retry-After, and says that is all HTTP tells",
+  { skip: !existsSync(START) && "no scripts/start.js", timeout: 150_000 },
+  async (t) => {
+    const service = await startService({ OTP_POLICY: '{"mode":"enforce"}' });
+    const context = await browser.newContext({ viewport: { width: 1360, height: 1200 } });
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (message) => {
+      // The 429 itself is logged by Chromium as a failed resource; anything else is a problem.
+      if (message.type() === "error" && !/status of 429/.test(message.text())) problems.push(`console error: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    const text = (selector) => page.locator(selector).textContent();
+    async function send() {
+      await page.evaluate(() => (document.getElementById("send-status").textContent = ""));
+      await page.getByRole("button", { name: "Send", exact: true }).click();
+      await page.waitForFunction(() => {
+        const status = document.getElementById("send-status").textContent;
+        return status !== "" && status !== "Sending…";
+      });
+      return text("#send-status");
+    }
+    try {
+      await page.clock.install();
+      await page.goto(`${service.url}/`);
+      await page.waitForFunction(() => document.documentElement.dataset.ready, null, { timeout: 20_000 });
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.ready), "api");
+      await page.clock.pauseAt(Date.now() + 5_000);
+
+      await t.test("the page's protection fields are for the engine in the page; the note says what HTTP tells", async () => {
+        assert.ok(await page.getByLabel("mode", { exact: true }).isDisabled());
+        assert.match(await text("#protection-note"), /only from a refused send's 429, its message and Retry-After/);
+      });
+
+      await t.test("an allowed send shows no limits: Pinpoint's answer has none", async () => {
+        assert.equal(await send(), "Sent to +12065550007.");
+        assert.ok(await page.locator("#limits").isHidden());
+      });
+
+      await t.test("a second send within the cooldown: the 429's message, its Retry-After, counting down", async () => {
+        // Each request signed in its own second: under the default policy a signature is accepted once.
+        await page.clock.runFor(1_000);
+        const status = await send();
+        const match = status.match(
+          /^TooManyRequestsException: A code was sent to this number (\d+) seconds ago; the next is allowed in (\d+) seconds \(Retry-After: (\d+) s\)$/,
+        );
+        assert.ok(match, status);
+        const [, ago, next, retryAfter] = match.map(Number);
+        assert.equal(next, retryAfter, "the message and the header agree");
+        assert.ok(ago + retryAfter >= 30 && ago + retryAfter <= 31, `${ago} s ago, ${retryAfter} s to go`);
+        assert.match(await text("#wire"), new RegExp(`\n→ 429 TooManyRequestsException\nretry-after: ${retryAfter}\n`));
+        assert.equal(await page.locator("#thread .message").count(), 1, "no SMS");
+        assert.equal(await text("#next-send"), `0:${String(retryAfter).padStart(2, "0")}`);
+        assert.equal(await text("#sends-left"), "–", "HTTP does not say");
+        assert.match(await text("#limits-note"), /which is all the local API tells/);
+        await page.screenshot({ path: join(SHOTS, "api-7-protection-refused.png"), fullPage: true });
+        await page.clock.runFor(retryAfter * 1000);
+        assert.equal(await text("#next-send"), "now");
+      });
+
+      assert.deepEqual(problems, [], "no console error or page error at any point");
+    } finally {
+      await context.close();
+      await service.stop();
+    }
+  },
+);
