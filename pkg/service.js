@@ -85,7 +85,7 @@ export class OtpService {
       if (delivery.DeliveryStatus !== "SUCCESSFUL") await this.#withdraw(sent);
       this.#log({
         event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus,
-        sendsLeft: standing?.sendsLeft, nextSendInSeconds: standing?.nextSendInSeconds,
+        ...(standing && { sendsLeft: standing.sendsLeft, nextSendInSeconds: standing.nextSendInSeconds }),
       });
       return {
         ApplicationId: applicationId,
