@@ -468,14 +468,17 @@ function renderLimits() {
     : "";
   const refusalBox = $("refusal");
   refusalBox.hidden = !refusal && !monitored;
-  if (refusal) refusalBox.textContent = `Refused, ${refusal.name}: ${refusal.message}${retryAfter(refusal)}`;
+  // The message itself is in the status line above, which screen readers announce.
+  if (refusal) {
+    refusalBox.textContent = `Refused: ${refusal.name}, Retry-After ${refusal.retryAfterSeconds} s. Nothing was sent, and the code sent before is left as it was.`;
+  }
   else if (monitored) {
     refusalBox.textContent = `Sent, though ${monitored.rule} would have refused it (mode monitor): retry after ${monitored.retryAfterSeconds} s.`;
   }
   $("limits-note").textContent =
     session.backend.kind === "api"
       ? "Over HTTP, a send answers only Pinpoint's MessageResponse, with no room for the sends left: this is what the 429's message and Retry-After header say, which is all the local API tells."
-      : "From the engine's decision on this number, as OtpService's onStanding hears it. A refused send sends nothing; the code already sent still verifies.";
+      : "From the engine's decision on this number, as OtpService's onStanding hears it.";
   tick();
 }
 
