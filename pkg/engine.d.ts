@@ -33,6 +33,10 @@ export type {
   Rule,
   Rules,
   Window,
+  WindowCount,
+  Standing,
+  SendStanding,
+  GuessStanding,
   DeliveryStatus,
   DltTemplateSetting,
   Encoding,
@@ -119,7 +123,10 @@ export interface OtpSending {
   readonly numberKey: string;
   /** False when the policy is off: the history need not be read. */
   readonly protected: boolean;
-  /** May the number be sent a code now? Write back `write` with compare-and-swap. */
+  /**
+   * May the number be sent a code now? Write back `write` with compare-and-swap.
+   * `standing` (kind "sends") says what the number has left and when its next send is allowed.
+   */
   admit(history: string | null | undefined, nowMs?: number): Admission;
   /** The code replacing `prior` (what `storageKey` holds): store it with compare-and-swap, then deliver. */
   issue(prior: string | null | undefined, nowMs?: number): SendResult;
@@ -134,7 +141,10 @@ export interface OtpVerification {
   readonly storageKeys: string[];
   readonly numberKey: string;
   readonly protected: boolean;
-  /** Counts a guess against the number's budget before the comparison, or refuses. */
+  /**
+   * Counts a guess against the number's budget before the comparison, or refuses.
+   * `standing` (kind "wrongGuesses") counts this guess as wrong until `release` takes it back.
+   */
   reserve(history: string | null | undefined, nowMs?: number): Admission;
   /** Takes back the guess reserved at `reservedAtMs` (a right code, or none compared). */
   release(history: string | null | undefined, reservedAtMs: number): HistoryWrite | null;

@@ -1,5 +1,6 @@
 import type {
-  EngineOptions, OtpEngine, Parameters, SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters, VerifyStep,
+  EngineOptions, OtpEngine, Parameters, SendOtpMessageRequestParameters, SendStanding, GuessStanding,
+  VerifyOtpMessageRequestParameters, VerifyStep,
 } from "./engine.js";
 import type { OtpStore } from "./stores/types.js";
 import type { Delivery, SmsTransport } from "./transports/types.js";
@@ -55,13 +56,31 @@ export interface VerificationResponse {
  */
 export declare class OtpService {
   constructor(options: OtpServiceOptions);
-  /** `parameters` may be the request object or its JSON text (an HTTP body). */
+  /**
+   * `parameters` may be the request object or its JSON text (an HTTP body).
+   * With protection on, `onStanding` hears where the number stands after the
+   * decision, also when it is refused (before the TooManyRequestsException):
+   * sends left, seconds until the next send is allowed. Pinpoint's answer has
+   * no room for them.
+   */
   send(
     applicationId: string,
     parameters: Parameters<SendOtpMessageRequestParameters>,
-    options?: { requestId?: string },
+    options?: { requestId?: string; onStanding?: (standing: { kind: "sends" } & SendStanding) => void },
   ): Promise<MessageResponse>;
-  verify(applicationId: string, parameters: Parameters<VerifyOtpMessageRequestParameters>): Promise<VerificationResponse>;
+  /**
+   * With protection on, `onStanding` hears the number's wrong guesses left as
+   * the guess is reserved, this one counted as wrong (a right code gives it back).
+   * `onStep` hears the engine's whole answer: the reason and the attempts left.
+   */
+  verify(
+    applicationId: string,
+    parameters: Parameters<VerifyOtpMessageRequestParameters>,
+    options?: {
+      onStanding?: (standing: { kind: "wrongGuesses" } & GuessStanding) => void;
+      onStep?: (step: VerifyStep) => void;
+    },
+  ): Promise<VerificationResponse>;
 }
 
 /**

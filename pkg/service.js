@@ -61,13 +61,18 @@ export class OtpService {
    * (with `retryAfterSeconds`) when the policy refuses the number a code.
    * Answers Pinpoint's MessageResponse; a failed delivery is reported in it,
    * as Pinpoint does, and its code is removed so it can never be verified.
+   * With protection on, `onStanding` (if given) hears where the number
+   * stands after the decision, refused or not: the engine's Standing of
+   * kind "sends" (sends left, seconds until the next send is allowed), for
+   * hosts that show it; Pinpoint's answer has no room for it.
    */
-  async send(applicationId, parameters, { requestId = crypto.randomUUID() } = {}) {
+  async send(applicationId, parameters, { requestId = crypto.randomUUID(), onStanding } = {}) {
     const sending = this.#engine.sending(applicationId, parameters);
     try {
       const now = this.#clock();
+      let standing;
       if (sending.protected) {
-        await this.#judge(applicationId, sending.numberKey, (history) => sending.admit(history, now));
+        standing = await this.#judge(applicationId, sending.numberKey, (history) => sending.admit(history, now), onStanding);
       }
       const sent = sending.protected
         ? await this.#replace(sending, now)
@@ -78,7 +83,10 @@ export class OtpService {
       await this.#retire(sending);
       const delivery = await this.#deliver(sent.sms);
       if (delivery.DeliveryStatus !== "SUCCESSFUL") await this.#withdraw(sent);
-      this.#log({ event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus });
+      this.#log({
+        event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus,
+        ...(standing && { sendsLeft: standing.sendsLeft, nextSendInSeconds: standing.nextSendInSeconds }),
+      });
       return {
         ApplicationId: applicationId,
         RequestId: requestId,
@@ -95,19 +103,26 @@ export class OtpService {
    * VerifyOtpMessage: `{ Valid }`. See verifyInStore: on a strongly
    * consistent store concurrent guesses never use more than AllowedAttempts,
    * and with protection on, no more than the number's wrong-guess budget.
+   * `onStanding` hears the number's Standing of kind "wrongGuesses" as the
+   * guess is reserved, this guess counted as wrong (a right code, or no code
+   * to compare, gives it back); `onStep` hears the engine's whole answer
+   * (reason and attempts left), which Pinpoint's `{ Valid }` leaves out.
    */
-  async verify(applicationId, parameters) {
+  async verify(applicationId, parameters, { onStanding, onStep } = {}) {
     const verification = this.#engine.verification(applicationId, parameters);
     try {
       let reservedAt;
       if (verification.protected) {
         reservedAt = this.#clock();
-        await this.#judge(applicationId, verification.numberKey, (history) => verification.reserve(history, reservedAt));
+        await this.#judge(
+          applicationId, verification.numberKey, (history) => verification.reserve(history, reservedAt), onStanding,
+        );
       }
       const result = await stepInStore(verification, this.#guardedStore(), this.#clock);
       // Only a wrong code keeps counting against the number.
       if (reservedAt !== undefined && result.reason !== "Mismatch") await this.#release(verification, reservedAt);
       this.#log({ event: "verify", applicationId, reason: result.reason });
+      this.#tell("onStep", onStep, result);
       return { Valid: result.valid };
     } finally {
       verification.free();
@@ -127,14 +142,15 @@ export class OtpService {
 
   /**
    * Applies a decision on a number's history with compare-and-swap: logs
-   * what a rule said (refused or only monitored), throws a refusal that is
-   * enforced, and writes the history back otherwise.
+   * what a rule said (refused or only monitored), tells `onStanding` where
+   * the number stands once the decision holds, throws a refusal that is
+   * enforced, and writes the history back otherwise. Answers the standing.
    */
-  async #judge(applicationId, numberKey, decide) {
+  async #judge(applicationId, numberKey, decide, onStanding) {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const current = await this.#storeCall(() => this.#store.get(numberKey));
       const admission = decide(current?.value);
-      const { refusal, write } = admission;
+      const { refusal, write, standing } = admission;
       if (refusal) {
         this.#log({
           event: "protection", applicationId, number: numberKey, rule: refusal.rule, mode: refusal.mode,
@@ -143,17 +159,31 @@ export class OtpService {
         });
       }
       if (!admission.allowed) {
+        this.#tell("onStanding", onStanding, standing);
         throw new PinpointError("TooManyRequestsException", refusal.message, {
           retryAfterSeconds: refusal.retryAfterSeconds,
         });
       }
-      if (!write) return;
-      const written = await this.#storeCall(() =>
-        this.#store.compareAndSwap(numberKey, current?.version ?? null, write.history, write.ttlSeconds),
-      );
-      if (written) return;
+      const written =
+        !write ||
+        (await this.#storeCall(() =>
+          this.#store.compareAndSwap(numberKey, current?.version ?? null, write.history, write.ttlSeconds),
+        ));
+      if (written) {
+        this.#tell("onStanding", onStanding, standing);
+        return standing;
+      }
     }
     throw new PinpointError("TooManyRequestsException", "Too many requests for this number at once; try again.");
+  }
+
+  /** Hands the host what it asked to hear; the host's callback failing changes nothing here. */
+  #tell(name, callback, value) {
+    try {
+      callback?.(value);
+    } catch (error) {
+      this.#log({ event: "callback-error", during: name, error: errorKind(error) });
+    }
   }
 
   /** Takes back a reserved guess; a failure only leaves the guess counted. */

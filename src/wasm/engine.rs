@@ -6,7 +6,7 @@ use super::error::to_js_error;
 use super::{now, request, to_js, JsResult};
 use crate::code::Entropy;
 use crate::error::Error;
-use crate::limits::{self, Decision, History, Refusal};
+use crate::limits::{self, Decision, History, Refusal, Standing};
 use crate::otp;
 use crate::otp_templates::{self, AppMessages, OtpTemplates};
 use crate::params::SendOtpParameters;
@@ -236,8 +236,10 @@ pub struct SignatureRecord {
 }
 
 /// A decision on a number's history, as the host applies it: go ahead or
-/// not, what a rule said (also when only monitored), and what to write back
-/// under the number's key (compare-and-swap; start over if it lost).
+/// not, what a rule said (also when only monitored), where the number stands
+/// (what it has left and when its next try is allowed: for the caller to
+/// show), and what to write back under the number's key (compare-and-swap;
+/// start over if it lost). With the policy off there is no standing.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -246,6 +248,9 @@ pub struct Admission {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     refusal: Option<Refusal>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    standing: Option<Standing>,
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     write: Option<HistoryWrite>,
@@ -276,7 +281,8 @@ fn admission(rules: &Rules, decision: Decision) -> Admission {
         .history
         .as_ref()
         .map(|h| HistoryWrite { history: h.encode(), ttl_seconds: rules.history_seconds() });
-    Admission { allowed: decision.allowed(), refusal: decision.refusal, write }
+    let allowed = decision.allowed();
+    Admission { allowed, refusal: decision.refusal, standing: decision.standing, write }
 }
 
 /// One SendOtpMessage, checked.

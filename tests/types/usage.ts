@@ -7,6 +7,7 @@ import {
   render,
   validate,
   PinpointError,
+  type Admission,
   type LanguageTag,
   type OtpTemplatesSetting,
   type RenderedMessage,
@@ -38,6 +39,18 @@ const underOlderSecret: VerifyStep = verification.step(null, Date.now(), keys[ke
 verification.step(null, Date.now(), 1);
 void underOlderSecret;
 verification.free();
+// A decision on the number's history says where it stands, a tagged union by kind.
+const admission: Admission = engine.sending("app", "{}").admit(null, Date.now());
+if (admission.standing?.kind === "sends") {
+  const next: number = admission.standing.nextSendInSeconds;
+  const tightest: number | undefined = admission.standing.sendsLeft;
+  void [next, tightest];
+} else if (admission.standing?.kind === "wrongGuesses") {
+  const left: number = admission.standing.wrongGuessesLeft;
+  // @ts-expect-error only a send's standing has send windows
+  void admission.standing.windows;
+  void left;
+}
 if (result.action.kind === "write") {
   const next: string = result.action.record;
   const ttl: number = result.action.ttlSeconds;
@@ -147,6 +160,21 @@ async function serviceFlow(): Promise<void> {
   });
   const status: string = response.Result["+12065550007"].DeliveryStatus;
   const fromBody: MessageResponse = await service.send("app", '{"Channel":"SMS"}', { requestId: "r" });
+  // Where the number stands, for hosts that show it (Pinpoint's answer has no room for it).
+  await service.send("app", '{"Channel":"SMS"}', {
+    onStanding: (standing) => {
+      const left: number | undefined = standing.sendsLeft;
+      const wait: number = standing.nextSendInSeconds;
+      const counts: number[] = standing.windows.map((w) => w.left);
+      // @ts-expect-error a send's standing has no wrong guesses
+      void standing.wrongGuessesLeft;
+      void [left, wait, counts];
+    },
+  });
+  await service.verify("app", '{"Otp":"1"}', {
+    onStanding: (standing) => void (standing.wrongGuessesLeft satisfies number),
+    onStep: (step) => void (step.reason satisfies "Valid" | "Mismatch" | "Expired" | "AttemptsExhausted" | "NotFound"),
+  });
   const verified: VerificationResponse = await service.verify("app", {
     ReferenceId: "ref",
     DestinationIdentity: "+12065550007",
