@@ -24,10 +24,17 @@ export interface OtpServiceOptions extends EngineOptions {
    * is withdrawn.
    */
   transportTimeoutMs?: number;
+  /** How long one store call may take (10,000 ms by default); past it the call counts as failed. */
+  storeTimeoutMs?: number;
   /** Milliseconds since the epoch (Date.now). */
   clock?: () => number;
   log?: Log;
 }
+
+/** How long a delivery may take unless `transportTimeoutMs` says otherwise. */
+export declare const DEFAULT_TRANSPORT_TIMEOUT_MS: number;
+/** How long a store call may take unless `storeTimeoutMs` says otherwise. */
+export declare const DEFAULT_STORE_TIMEOUT_MS: number;
 
 /** Pinpoint's EndpointMessageResult for one address. */
 export interface EndpointMessageResult extends Delivery {

@@ -374,16 +374,18 @@ impl Sending {
     /// The provider accepted the SMS at `deliveredAtMs`: what to do to
     /// `current`, the record under `storageKey` now (compare-and-swap; read
     /// again and ask again if it changed), so that the last code delivered
-    /// is the one that verifies.
+    /// is the one that verifies. `nowMs` is `deliveredAtMs` when absent.
     #[wasm_bindgen(unchecked_return_type = "VerifyAction")]
     pub fn confirm(
         &self,
         current: Option<String>,
         #[wasm_bindgen(js_name = deliveredAtMs)] delivered_at_ms: f64,
-        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: Option<f64>,
     ) -> JsResult<JsValue> {
         let issued = self.issued()?;
-        let action = otp::confirm(&issued, current.as_deref(), now(delivered_at_ms)?, now(now_ms)?)
+        let delivered_at_ms = now(delivered_at_ms)?;
+        let now_ms = now_ms.map(now).transpose()?.unwrap_or(delivered_at_ms);
+        let action = otp::confirm(&issued, current.as_deref(), delivered_at_ms, now_ms)
             .map_err(to_js_error)?;
         to_js(&action)
     }
