@@ -26,6 +26,7 @@ export class OtpService {
   #log;
   #transportTimeoutMs;
   #storeTimeoutMs;
+  #lastDeliveryMs = 0;
 
   /**
    * @param {object} options
@@ -89,7 +90,7 @@ export class OtpService {
       const sent = await this.#issue(sending, now);
       const delivery = await this.#deliver(sent.sms);
       if (delivery.DeliveryStatus === "SUCCESSFUL") {
-        await this.#confirm(sending, this.#clock());
+        await this.#confirm(sending, this.#deliveryTime());
         await this.#retire(sending);
       } else {
         await this.#withdraw(sending);
@@ -210,6 +211,16 @@ export class OtpService {
       if (written) return sent;
     }
     throw new PinpointError("TooManyRequestsException", "Too many codes sent for this reference at once; try again.");
+  }
+
+  /**
+   * When a delivery completed, strictly later than the one before it in this
+   * service: two deliveries in the same millisecond still have an order, the
+   * one the core keeps the last delivered code by.
+   */
+  #deliveryTime() {
+    this.#lastDeliveryMs = Math.max(Math.floor(this.#clock()), this.#lastDeliveryMs + 1);
+    return this.#lastDeliveryMs;
   }
 
   /**
