@@ -17,6 +17,7 @@ import type {
   Sms,
   Validation,
   VerifiedSignature,
+  VerifyAction,
   VerifyOtpMessageRequestParameters,
   VerifyStep,
 } from "./wasm/edge_otp.js";
