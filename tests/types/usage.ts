@@ -52,7 +52,13 @@ const reason: "Valid" | "Mismatch" | "Typo" = result.reason satisfies "Typo";
 void [key, reason];
 
 // A send with I/O: issued pending, then confirmed once delivered, or withdrawn.
-const sending = engine.sending("app", sent.sms.to === "" ? "{}" : new Uint8Array());
+const sending = engine.sending("app", {
+  Channel: "SMS",
+  BrandName: "ExampleCorp",
+  OriginationIdentity: "+18555550142",
+  DestinationIdentity: "+12065550007",
+  ReferenceId: "ref",
+});
 const issued: SendResult = sending.issue(null, Date.now());
 const confirmed: VerifyAction = sending.confirm(issued.record, Date.now());
 const withdrawn: VerifyAction = sending.withdraw(issued.record);
