@@ -62,7 +62,14 @@ export interface VerificationResponse {
  */
 export declare class OtpService {
   constructor(options: OtpServiceOptions);
-  /** `parameters` may be the request object or its JSON text (an HTTP body). */
+  /**
+   * `parameters` may be the request object or its JSON text (an HTTP body).
+   * The new code verifies once its SMS is delivered; a failed delivery is
+   * reported in the answer and leaves the code delivered before it as it
+   * was. A store failure before the SMS leaves throws an
+   * InternalServerErrorException that says nothing was sent; one after it
+   * left, one that says it was sent.
+   */
   send(
     applicationId: string,
     parameters: Parameters<SendOtpMessageRequestParameters>,
