@@ -258,3 +258,26 @@ test("a store that hangs is a failed call after storeTimeoutMs, not a hung reque
   assert.equal(transport.sent.length, 0);
   assert.throws(() => new OtpService({ secret: SECRET, store, transport, storeTimeoutMs: -1 }), TypeError);
 });
+
+test("while a resend is in flight, its code does not verify and the one delivered before it does", async () => {
+  const store = new MemoryStore();
+  const sent = [];
+  let deliver;
+  const transport = {
+    send: (sms) => {
+      sent.push(sms);
+      if (sent.length === 1) return ANSWERS.accept(sms);
+      return new Promise((resolve) => (deliver = () => resolve(ANSWERS.accept(sms))));
+    },
+  };
+  const service = new OtpService({ secret: SECRET, store, transport });
+  await service.send(APP, PARAMS);
+  const resend = service.send(APP, PARAMS);
+  while (!deliver) await new Promise((resolve) => setTimeout(resolve, 1));
+  const [codeA, codeB] = sent.map(codeOf);
+  if (codeA !== codeB) assert.deepEqual(await service.verify(APP, guess(codeB)), { Valid: false });
+  assert.deepEqual(await service.verify(APP, guess(codeA)), { Valid: true });
+  deliver();
+  assert.equal((await resend).Result[PARAMS.DestinationIdentity].DeliveryStatus, "SUCCESSFUL");
+  assert.deepEqual(await service.verify(APP, guess(codeB)), { Valid: true });
+});
