@@ -17,6 +17,7 @@ import type {
   Sms,
   Validation,
   VerifiedSignature,
+  VerifyAction,
   VerifyOtpMessageRequestParameters,
   VerifyStep,
 } from "./wasm/edge_otp.js";
@@ -128,8 +129,20 @@ export interface OtpSending {
    * `standing` (kind "sends") says what the number has left and when its next send is allowed.
    */
   admit(history: string | null | undefined, nowMs?: number): Admission;
-  /** The code replacing `prior` (what `storageKey` holds): store it with compare-and-swap, then deliver. */
-  issue(prior: string | null | undefined, nowMs?: number): SendResult;
+  /**
+   * The code, pending, in place of `current` (what `storageKey` holds): store
+   * it with compare-and-swap, then deliver. Its code verifies only once
+   * `confirm` is applied; meanwhile the code delivered before it does.
+   */
+  issue(current: string | null | undefined, nowMs?: number): SendResult;
+  /**
+   * The SMS was delivered at `deliveredAtMs`: what to do to `current` (read
+   * again, under `storageKey`) with compare-and-swap, asking again if it lost,
+   * so that the last code delivered is the one that verifies.
+   */
+  confirm(current: string | null | undefined, deliveredAtMs?: number, nowMs?: number): VerifyAction;
+  /** The SMS was not delivered: what to do to `current`, so that the code delivered before it is back as it is. */
+  withdraw(current: string | null | undefined, nowMs?: number): VerifyAction;
   free(): void;
 }
 

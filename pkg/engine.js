@@ -70,9 +70,13 @@ export class OtpEngine {
     return call(() => this.#core().send(applicationId, parameters, nowMs));
   }
 
-  /** SendOtpMessage, checked once: its keys, `admit` for the number's history, `issue` for the code. */
+  /**
+   * SendOtpMessage, checked once: its keys, `admit` for the number's history,
+   * `issue` for the code (stored pending), then `confirm` once the SMS is
+   * delivered or `withdraw` when it is not.
+   */
   sending(applicationId, parameters) {
-    return new Steps(call(() => this.#core().sending(applicationId, parameters)), ["admit", "issue"]);
+    return new Steps(call(() => this.#core().sending(applicationId, parameters)), ["admit", "issue", "confirm", "withdraw"]);
   }
 
   /** The SMS text a send would deliver, with `otp` as its code: for previews. */
@@ -130,8 +134,9 @@ class Steps {
     this.numberKey = inner.numberKey;
     this.protected = inner.protected;
     for (const name of steps) {
-      // A stored value absent is null in JS and None in Rust; so is a storage key.
-      this[name] = (stored, ms = Date.now(), key) => call(() => this.#inner[name](stored ?? undefined, ms, key ?? undefined));
+      // A stored value absent is null in JS and None in Rust; so is a storage
+      // key, or confirm's time now.
+      this[name] = (stored, ms = Date.now(), extra) => call(() => this.#inner[name](stored ?? undefined, ms, extra ?? undefined));
     }
   }
 

@@ -25,10 +25,17 @@ export interface OtpServiceOptions extends EngineOptions {
    * is withdrawn.
    */
   transportTimeoutMs?: number;
+  /** How long one store call may take (10,000 ms by default); past it the call counts as failed. */
+  storeTimeoutMs?: number;
   /** Milliseconds since the epoch (Date.now). */
   clock?: () => number;
   log?: Log;
 }
+
+/** How long a delivery may take unless `transportTimeoutMs` says otherwise. */
+export declare const DEFAULT_TRANSPORT_TIMEOUT_MS: number;
+/** How long a store call may take unless `storeTimeoutMs` says otherwise. */
+export declare const DEFAULT_STORE_TIMEOUT_MS: number;
 
 /** Pinpoint's EndpointMessageResult for one address. */
 export interface EndpointMessageResult extends Delivery {
@@ -62,6 +69,11 @@ export declare class OtpService {
    * decision, also when it is refused (before the TooManyRequestsException):
    * sends left, seconds until the next send is allowed. Pinpoint's answer has
    * no room for them.
+   * The new code verifies once its SMS is delivered; a failed delivery is
+   * reported in the answer and leaves the code delivered before it as it
+   * was. A store failure before the SMS leaves throws an
+   * InternalServerErrorException that says nothing was sent; one after it
+   * left, one that says it was sent.
    */
   send(
     applicationId: string,

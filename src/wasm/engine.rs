@@ -68,7 +68,8 @@ impl Engine {
 
     /// Checks the parameters (an object, or JSON text as a string or bytes),
     /// draws a code, and says what to store and what to send: Pinpoint's
-    /// send, for hosts that don't keep a number's history.
+    /// send, for hosts that don't keep a number's history, its record valid
+    /// at once (a host that must undo a failed delivery uses `sending`).
     #[wasm_bindgen(unchecked_return_type = "SendResult")]
     pub fn send(
         &self,
@@ -80,7 +81,18 @@ impl Engine {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
         let sending = self.sending(application_id, parameters)?;
-        sending.issue(None, now_ms)
+        let now_ms = now(now_ms)?;
+        let mut entropy = self.shared.entropy.borrow_mut();
+        let sent = otp::send(
+            self.shared.secrets.current(),
+            application_id,
+            &sending.params,
+            messages(&self.shared.templates, application_id),
+            now_ms,
+            &mut entropy,
+        )
+        .map_err(to_js_error)?;
+        to_js(&sent)
     }
 
     /// A SendOtpMessage checked once: its keys, whether the number may be
@@ -105,6 +117,7 @@ impl Engine {
             rules: self.shared.policy.rules(application_id).clone(),
             application_id: application_id.to_owned(),
             params,
+            issued: RefCell::new(None),
             shared: Rc::clone(&self.shared),
         })
     }
@@ -294,6 +307,8 @@ pub struct Sending {
     params: SendOtpParameters,
     storage_keys: Vec<String>,
     number_key: String,
+    /// The record the last `issue` made: what `confirm` and `withdraw` look for.
+    issued: RefCell<Option<String>>,
 }
 
 #[wasm_bindgen]
@@ -335,29 +350,74 @@ impl Sending {
         judge(&self.rules, history, now_ms, limits::admit_send)
     }
 
-    /// The code: what to store under `storageKey` in place of `prior` (the
-    /// record there now, or null) and the SMS to deliver.
+    /// The code: the pending record to store under `storageKey` in place of
+    /// `current` (the record there now, or null; compare-and-swap), and the
+    /// SMS to deliver. Its code verifies only once `confirm` is applied.
     #[wasm_bindgen(unchecked_return_type = "SendResult")]
     pub fn issue(
         &self,
-        prior: Option<String>,
+        current: Option<String>,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
         let now_ms = now(now_ms)?;
         let carry = self.rules.mode == Mode::Enforce;
         let mut entropy = self.shared.entropy.borrow_mut();
-        let sent = otp::send_replacing(
+        let sent = otp::issue(
             self.shared.secrets.current(),
             &self.application_id,
             &self.params,
             messages(&self.shared.templates, &self.application_id),
-            prior.as_deref(),
+            current.as_deref(),
             carry,
             now_ms,
             &mut entropy,
         )
         .map_err(to_js_error)?;
+        *self.issued.borrow_mut() = Some(sent.record.clone());
         to_js(&sent)
+    }
+
+    /// The provider accepted the SMS at `deliveredAtMs`: what to do to
+    /// `current`, the record under `storageKey` now (compare-and-swap; read
+    /// again and ask again if it changed), so that the last code delivered
+    /// is the one that verifies. `nowMs` is `deliveredAtMs` when absent.
+    #[wasm_bindgen(unchecked_return_type = "VerifyAction")]
+    pub fn confirm(
+        &self,
+        current: Option<String>,
+        #[wasm_bindgen(js_name = deliveredAtMs)] delivered_at_ms: f64,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: Option<f64>,
+    ) -> JsResult<JsValue> {
+        let issued = self.issued()?;
+        let delivered_at_ms = now(delivered_at_ms)?;
+        let now_ms = now_ms.map(now).transpose()?.unwrap_or(delivered_at_ms);
+        let action = otp::confirm(&issued, current.as_deref(), delivered_at_ms, now_ms)
+            .map_err(to_js_error)?;
+        to_js(&action)
+    }
+
+    /// The SMS was not delivered: what to do to `current`, the record under
+    /// `storageKey` now (compare-and-swap), so that the code delivered before
+    /// it is back as it is.
+    #[wasm_bindgen(unchecked_return_type = "VerifyAction")]
+    pub fn withdraw(
+        &self,
+        current: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let issued = self.issued()?;
+        let action =
+            otp::withdraw(&issued, current.as_deref(), now(now_ms)?).map_err(to_js_error)?;
+        to_js(&action)
+    }
+
+    fn issued(&self) -> Result<String, JsValue> {
+        self.issued.borrow().clone().ok_or_else(|| {
+            to_js_error(Error::new(
+                crate::error::Exception::InternalServerError,
+                "confirm and withdraw come after issue",
+            ))
+        })
     }
 }
 

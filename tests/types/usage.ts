@@ -12,7 +12,9 @@ import {
   type OtpTemplatesSetting,
   type RenderedMessage,
   type SendResult,
+  type VerifyAction,
   type VerifyStep,
+  DEFAULT_STORE_TIMEOUT_MS,
 } from "edge-otp";
 
 const engine = new OtpEngine("a test secret of thirty-two byte");
@@ -61,6 +63,24 @@ void result.action.record;
 // @ts-expect-error the reasons are a closed set
 const reason: "Valid" | "Mismatch" | "Typo" = result.reason satisfies "Typo";
 void [key, reason];
+
+// A send with I/O: issued pending, then confirmed once delivered, or withdrawn.
+const sending = engine.sending("app", {
+  Channel: "SMS",
+  BrandName: "ExampleCorp",
+  OriginationIdentity: "+18555550142",
+  DestinationIdentity: "+12065550007",
+  ReferenceId: "ref",
+});
+const issued: SendResult = sending.issue(null, Date.now());
+const confirmed: VerifyAction = sending.confirm(issued.record, Date.now());
+const withdrawn: VerifyAction = sending.withdraw(issued.record);
+// @ts-expect-error the delivery time is a number of milliseconds
+sending.confirm(issued.record, "now");
+if (confirmed.kind === "write") void confirmed.ttlSeconds;
+sending.free();
+const storeTimeout: number = DEFAULT_STORE_TIMEOUT_MS;
+void [withdrawn, storeTimeout];
 
 const checked = validate({});
 if (checked.parameters) {
