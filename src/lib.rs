@@ -9,6 +9,7 @@ pub mod autofill;
 pub mod body;
 pub mod code;
 pub mod country;
+mod country_table;
 pub mod dlt;
 pub mod error;
 pub mod hash;
