@@ -129,7 +129,7 @@ async function simulate({ prefixes, attackEveryS, personEveryS = 30 }) {
 
 const scenarios = process.env.PUMPING_COST_ONLY ? [] : [
   ["10 prefixes, one country (US), 1 request / 2 s", { prefixes: Array.from({ length: 10 }, (_, i) => `+1206555${i}`), attackEveryS: 2 }],
-  ["3 prefixes, one country (GB), 1 request / s", { prefixes: ["+4474000000", "+4474000001", "+4474000002"], attackEveryS: 1 }],
+  ["3 prefixes, one country (GB), 1 request / s", { prefixes: ["+447400000", "+447400001", "+447400002"], attackEveryS: 1 }],
   [
     "100 prefixes, 50 US and 50 GB, 1 request / s",
     {

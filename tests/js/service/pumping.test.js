@@ -197,6 +197,13 @@ for (const [runtime, start] of RUNTIMES) {
       assert.deepEqual([events[0].rule, events[0].refused, events[0].verdict.source], ["countryRules", true, "countryRule"]);
     });
 
+    test("with protection on, a number of an impossible length for its region is a BadRequestException", async () => {
+      const answer = await send(server.url, "rules", to("+120655501", "short-1"));
+      assert.equal(answer.response.status, 400, JSON.stringify(answer.json));
+      assert.equal(answer.response.headers.get("x-amzn-ErrorType"), "BadRequestException");
+      assert.match(answer.json.Message, /^DestinationIdentity is not a possible phone number in US \(\+1\): a national number there has 10 digits, got 8/);
+    });
+
     test("200 concurrent sends into one prefix pass no more than its 10", async () => {
       await clockAt(server.url, T);
       const before = (await inbox(server.url)).length;
