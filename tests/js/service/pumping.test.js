@@ -136,18 +136,18 @@ for (const [runtime, start] of RUNTIMES) {
       await clockAt(server.url, T);
       const sent = [];
       for (let i = 0; i < 5; i++) {
-        const number = `+44770090${String(i * 100).padStart(4, "0")}`;
+        const number = `+447400${String(i * 1000).padStart(6, "0")}`;
         const answer = await send(server.url, "budget", to(number, `gb-${i}`));
         assert.equal(answer.response.status, 200, JSON.stringify(answer.json));
         sent.push([number, `gb-${i}`, await codeOf(server.url, answer.json)]);
       }
-      const refused = await send(server.url, "budget", to("+447700909999", "gb-5"));
+      const refused = await send(server.url, "budget", to("+447400999999", "gb-5"));
       const seconds = retryAfter(refused);
       assert.ok(seconds > 3000 && seconds <= 3600, `Retry-After ${seconds}`);
       assert.match(refused.json.Message, /^Too many unverified codes sent to GB numbers: 5 in the last hour, its budget is 5; /);
       const [number, ReferenceId, Otp] = sent[0];
       assert.deepEqual((await verify(server.url, "budget", { ReferenceId, DestinationIdentity: number, Otp })).json, { Valid: true });
-      assert.equal((await send(server.url, "budget", to("+447700909999", "gb-6"))).response.status, 200);
+      assert.equal((await send(server.url, "budget", to("+447400999999", "gb-6"))).response.status, 200);
       const [event] = protectionEvents(server, "budget");
       assert.deepEqual([event.rule, event.country.region, event.country.unverified, event.country.budget], ["countryBudget", "GB", 5, 5]);
     });
