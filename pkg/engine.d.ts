@@ -2,6 +2,8 @@
 // (generated into wasm/edge_otp.d.ts); this file declares the JS wrappers.
 import type {
   Admission,
+  Counter,
+  Screen,
   Delivery,
   EngineOptions,
   HistoryWrite,
@@ -24,6 +26,21 @@ import type {
 
 export type {
   Admission,
+  Counter,
+  CountryFigures,
+  CountryRules,
+  NumberOverride,
+  Origin,
+  OverrideAction,
+  PrefixFigures,
+  ProtectStatus,
+  RuleModes,
+  RuleSet,
+  Screen,
+  Source,
+  SpendCaps,
+  SpendFigures,
+  Verdict,
   Answer,
   AwsSmsSettings,
   Delivery,
@@ -124,6 +141,32 @@ export interface OtpSending {
   readonly numberKey: string;
   /** False when the policy is off: the history need not be read. */
   readonly protected: boolean;
+  /** The DestinationIdentity: the key of the send's result. */
+  readonly destinationIdentity: string;
+  /** Where the prefix's counters (the number less its last 3 digits) are kept. */
+  readonly prefixKey: string;
+  /** Where the country's counters are kept. */
+  readonly countryKey: string;
+  /** Where the application's spend is kept; absent when no spend cap is in force. */
+  readonly spendKey?: string;
+  /** The destination's ISO 3166-1 region, when known (protection on). */
+  readonly region?: string;
+  /** The SMS segments the code's message takes (counted when spend caps are set). */
+  readonly segments: number;
+  /**
+   * What the rule set (country rules, number overrides) says of this send:
+   * `stored` is the run-time rule set (JSON of a RuleSet), laid over
+   * OTP_POLICY's. A `blocked` result is the address's answer: send nothing.
+   */
+  screen(stored: string | null | undefined, nowMs?: number): Screen;
+  /** May one more code go into the number's prefix (what `prefixKey` holds)? */
+  admitPrefix(record: string | null | undefined, nowMs?: number): Admission;
+  /** May one more code go to the number's country (what `countryKey` holds)? */
+  admitCountry(record: string | null | undefined, nowMs?: number): Admission;
+  /** May the application spend this send's segments (what `spendKey` holds)? */
+  admitSpend(record: string | null | undefined, nowMs?: number): Admission;
+  /** Takes this send, counted at `sentAtMs`, back out of a counter when a later rule refused it. */
+  unsend(counter: Counter, record: string | null | undefined, sentAtMs: number): HistoryWrite | null;
   /**
    * May the number be sent a code now? Write back `write` with compare-and-swap.
    * `standing` (kind "sends") says what the number has left and when its next send is allowed.
@@ -154,6 +197,13 @@ export interface OtpVerification {
   readonly storageKeys: string[];
   readonly numberKey: string;
   readonly protected: boolean;
+  /** Where the prefix's and the country's counters are kept. */
+  readonly prefixKey: string;
+  readonly countryKey: string;
+  /** Whether a verified code is counted for its prefix and country (`countVerified`). */
+  readonly countsVerified: boolean;
+  /** Counts a verified code (`code`: its record as read) in the prefix's or country's counter. */
+  countVerified(counter: "prefix" | "country", record: string | null | undefined, code: string, nowMs: number): HistoryWrite | null;
   /**
    * Counts a guess against the number's budget before the comparison, or refuses.
    * `standing` (kind "wrongGuesses") counts this guess as wrong until `release` takes it back.

@@ -71,12 +71,19 @@ export class OtpEngine {
   }
 
   /**
-   * SendOtpMessage, checked once: its keys, `admit` for the number's history,
-   * `issue` for the code (stored pending), then `confirm` once the SMS is
-   * delivered or `withdraw` when it is not.
+   * SendOtpMessage, checked once: its keys, `screen` for the rule set,
+   * `admit` for the number's history, `admitPrefix`, `admitCountry` and
+   * `admitSpend` for the pumping rules and spend caps (`unsend` takes a
+   * refused send back out of a counter), `issue` for the code (stored
+   * pending), then `confirm` once the SMS is delivered or `withdraw` when
+   * it is not.
    */
   sending(applicationId, parameters) {
-    return new Steps(call(() => this.#core().sending(applicationId, parameters)), ["admit", "issue", "confirm", "withdraw"]);
+    return new Steps(
+      call(() => this.#core().sending(applicationId, parameters)),
+      ["screen", "admit", "admitPrefix", "admitCountry", "admitSpend", "issue", "confirm", "withdraw"],
+      ["unsend"],
+    );
   }
 
   /** The SMS text a send would deliver, with `otp` as its code: for previews. */
@@ -84,9 +91,17 @@ export class OtpEngine {
     return call(() => this.#core().preview(applicationId, parameters, otp));
   }
 
-  /** VerifyOtpMessage, checked once: its keys, `reserve`/`release` for the number's history, a `step` per round. */
+  /**
+   * VerifyOtpMessage, checked once: its keys, `reserve`/`release` for the
+   * number's history, a `step` per round, `countVerified` for the prefix's
+   * and country's counters once a code is verified.
+   */
   verification(applicationId, parameters) {
-    return new Steps(call(() => this.#core().verification(applicationId, parameters)), ["reserve", "release", "step"]);
+    return new Steps(
+      call(() => this.#core().verification(applicationId, parameters)),
+      ["reserve", "release", "step"],
+      ["countVerified"],
+    );
   }
 
   /** Whether a signed request may be used once only. */
@@ -122,21 +137,29 @@ function asText(options) {
   return { ...options, policy: text(options.policy), templates: text(options.templates) };
 }
 
+/** What a checked request says of itself: its keys, and what the policy does with it. */
+const KEYS = [
+  "storageKey", "storageKeys", "numberKey", "prefixKey", "countryKey", "spendKey", "protected",
+  "destinationIdentity", "region", "segments", "countsVerified",
+];
+
 /** A checked request's keys, and its steps with the core's errors made PinpointErrors. */
 class Steps {
   #inner;
   #generation = generation;
 
-  constructor(inner, steps) {
+  constructor(inner, steps, calls = []) {
     this.#inner = inner;
-    this.storageKey = inner.storageKey;
-    this.storageKeys = inner.storageKeys;
-    this.numberKey = inner.numberKey;
-    this.protected = inner.protected;
+    for (const name of KEYS) {
+      if (name in inner) this[name] = inner[name];
+    }
     for (const name of steps) {
       // A stored value absent is null in JS and None in Rust; so is a storage
       // key, or confirm's time now.
       this[name] = (stored, ms = Date.now(), extra) => call(() => this.#inner[name](stored ?? undefined, ms, extra ?? undefined));
+    }
+    for (const name of calls) {
+      this[name] = (...args) => call(() => this.#inner[name](...args.map((arg) => arg ?? undefined)));
     }
   }
 

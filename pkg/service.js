@@ -86,12 +86,12 @@ export class OtpService {
    */
   async send(applicationId, parameters, { requestId = crypto.randomUUID(), onStanding } = {}) {
     const sending = this.#engine.sending(applicationId, parameters);
+    const answer = (result) => ({ ApplicationId: applicationId, RequestId: requestId, Result: { [sending.destinationIdentity]: result } });
     try {
       const now = this.#clock();
-      let standing;
-      if (sending.protected) {
-        standing = await this.#judge(applicationId, sending.numberKey, (history) => sending.admit(history, now), onStanding);
-      }
+      const decision = sending.protected ? await this.#protect(applicationId, sending, now, onStanding) : undefined;
+      // A blocked destination is an address's result, as Pinpoint reports one it won't deliver to.
+      if (decision?.blocked) return answer(decision.blocked);
       const sent = await this.#issue(sending, now);
       const delivery = await this.#deliver(sent.sms);
       if (delivery.DeliveryStatus === "SUCCESSFUL") {
@@ -100,17 +100,13 @@ export class OtpService {
       } else {
         await this.#withdraw(sending);
       }
+      const standing = decision?.standing;
       this.#log({
         event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus,
         ...(standing && { sendsLeft: standing.sendsLeft, nextSendInSeconds: standing.nextSendInSeconds }),
+        ...(decision && { protection: decision.figures }),
       });
-      return {
-        ApplicationId: applicationId,
-        RequestId: requestId,
-        Result: {
-          [sent.sms.to]: { ...delivery, MessageId: sent.sms.messageId },
-        },
-      };
+      return answer({ ...delivery, MessageId: sent.sms.messageId });
     } finally {
       sending.free();
     }
@@ -131,13 +127,13 @@ export class OtpService {
       let reservedAt;
       if (verification.protected) {
         reservedAt = this.#clock();
-        await this.#judge(
-          applicationId, verification.numberKey, (history) => verification.reserve(history, reservedAt), onStanding,
-        );
+        await this.#reserve(applicationId, verification, reservedAt, onStanding);
       }
-      const result = await stepInStore(verification, this.#guardedStore(), this.#clock);
+      const { step: result, record } = await stepRecord(verification, this.#guardedStore(), this.#clock);
       // Only a wrong code keeps counting against the number.
       if (reservedAt !== undefined && result.reason !== "Mismatch") await this.#release(verification, reservedAt);
+      // A verified code is what tells a person from pumping: counted for its prefix and country.
+      if (result.valid && verification.countsVerified) await this.#countVerified(verification, record);
       this.#log({ event: "verify", applicationId, reason: result.reason });
       this.#tell("onStep", onStep, result);
       return { Valid: result.valid };
@@ -158,40 +154,131 @@ export class OtpService {
   }
 
   /**
-   * Applies a decision on a number's history with compare-and-swap: logs
-   * what a rule said (refused or only monitored), tells `onStanding` where
-   * the number stands once the decision holds, throws a refusal that is
-   * enforced, and writes the history back otherwise. Answers the standing.
+   * Every protection rule on a send, in the core's order: the rule set
+   * (country rules, number overrides), the number's limits, the prefix and
+   * country rules, the spend caps. Each counter is written with
+   * compare-and-swap as its rule allows the send; when a later rule refuses
+   * it, the counters already written take it back. Logs the decision as one
+   * event when a rule refused or monitored (otherwise its figures go in the
+   * send's event). `onStanding` hears where the number stands once its
+   * rule has decided. Answers `{ blocked }` (the address's result) for a
+   * blocked destination, else `{ figures, standing }`; throws an enforced
+   * refusal.
    */
-  async #judge(applicationId, numberKey, decide, onStanding) {
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const current = await this.#storeCall(() => this.#store.get(numberKey));
-      const admission = decide(current?.value);
-      const { refusal, write, standing } = admission;
-      if (refusal) {
-        this.#log({
-          event: "protection", applicationId, number: numberKey, rule: refusal.rule, mode: refusal.mode,
-          limit: refusal.limit, windowSeconds: refusal.windowSeconds, count: refusal.count,
-          retryAfterSeconds: refusal.retryAfterSeconds, refused: !admission.allowed,
-        });
+  async #protect(applicationId, sending, now, onStanding) {
+    const screen = sending.screen(null, now);
+    const figures = { region: screen.region, verdict: screen.verdict };
+    const refusals = screen.refusal ? [screen.refusal] : [];
+    const event = () => this.#logDecision(applicationId, sending.numberKey, refusals, figures);
+    if (screen.blocked) {
+      event();
+      return { blocked: screen.blocked };
+    }
+    const counted = [];
+    let standing;
+    const judge = async (counter, key, decide) => {
+      const admission = await this.#judge(key, decide);
+      if (counter === "number") {
+        standing = admission.standing;
+        this.#tell("onStanding", onStanding, standing);
       }
+      Object.assign(figures, pick(admission, ["prefix", "country", "spend"]));
+      if (admission.refusal) refusals.push(admission.refusal);
       if (!admission.allowed) {
-        this.#tell("onStanding", onStanding, standing);
-        throw new PinpointError("TooManyRequestsException", refusal.message, {
-          retryAfterSeconds: refusal.retryAfterSeconds,
+        await this.#unsend(sending, counted, now);
+        event();
+        throw new PinpointError("TooManyRequestsException", admission.refusal.message, {
+          retryAfterSeconds: admission.refusal.retryAfterSeconds,
         });
       }
-      const written =
-        !write ||
-        (await this.#storeCall(() =>
-          this.#store.compareAndSwap(numberKey, current?.version ?? null, write.history, write.ttlSeconds),
-        ));
-      if (written) {
-        this.#tell("onStanding", onStanding, standing);
-        return standing;
+      if (admission.write) counted.push([counter, key]);
+    };
+    await judge("number", sending.numberKey, (history) => sending.admit(history, now));
+    if (screen.pumping) {
+      await judge("prefix", sending.prefixKey, (record) => sending.admitPrefix(record, now));
+      await judge("country", sending.countryKey, (record) => sending.admitCountry(record, now));
+    }
+    const spendKey = sending.spendKey;
+    if (spendKey) await judge("spend", spendKey, (record) => sending.admitSpend(record, now));
+    if (refusals.length > 0) event();
+    return { figures, standing };
+  }
+
+  /**
+   * One structured event for a decision a rule refused or monitored: the
+   * deciding rule's figures (the enforced one, else the first), the other
+   * rules that only monitored, and what the prefix, country and spend rules
+   * saw. The number only as its keyed hash; a prefix and a region may show.
+   */
+  #logDecision(applicationId, numberKey, refusals, figures) {
+    const deciding = refusals.find((r) => r.mode === "enforce") ?? refusals[0];
+    this.#log({
+      event: "protection", applicationId, number: numberKey, ...refusalFields(deciding),
+      ...figures,
+      ...(refusals.length > 1 && { monitored: refusals.filter((r) => r !== deciding).map(refusalFields) }),
+    });
+  }
+
+  /**
+   * Reads a counter, lets the core decide, and writes the counter back with
+   * compare-and-swap, starting over when it changed meanwhile. Answers the
+   * core's admission (a refusal may write too: a prefix's block).
+   */
+  async #judge(key, decide) {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const current = await this.#storeCall(() => this.#store.get(key));
+      const admission = decide(current?.value);
+      if (!admission.write) return admission;
+      const { history, ttlSeconds } = admission.write;
+      if (await this.#storeCall(() => this.#store.compareAndSwap(key, current?.version ?? null, history, ttlSeconds))) {
+        return admission;
       }
     }
     throw new PinpointError("TooManyRequestsException", "Too many requests for this number at once; try again.");
+  }
+
+  /** Takes a send that a later rule refused back out of the counters that counted it. */
+  async #unsend(sending, counted, now) {
+    for (const [counter, key] of counted) {
+      await this.#update(key, (record) => sending.unsend(counter, record, now), "unsend");
+    }
+  }
+
+  /** Counts a verified code for its prefix and country; `record` is the code's record as read. */
+  async #countVerified(verification, record) {
+    const now = this.#clock();
+    for (const [counter, key] of [["prefix", verification.prefixKey], ["country", verification.countryKey]]) {
+      await this.#update(key, (stored) => verification.countVerified(counter, stored, record, now), "count-verified");
+    }
+  }
+
+  /** A compare-and-swap loop for a write that must not fail the request: a failure is logged and leaves the counter as it was. */
+  async #update(key, change, during) {
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const current = await this.#store.get(key);
+        const write = change(current?.value ?? null);
+        if (!write) return;
+        if (await this.#store.compareAndSwap(key, current?.version ?? null, write.history, write.ttlSeconds)) return;
+      }
+      this.#log({ event: "store-error", during, error: "contention" });
+    } catch (error) {
+      this.#log({ event: "store-error", during, error: errorKind(error) });
+    }
+  }
+
+  /**
+   * A wrong guess reserved against the number (protection on): logged, and
+   * thrown when refused; `onStanding` hears where the number stands.
+   */
+  async #reserve(applicationId, verification, reservedAt, onStanding) {
+    const admission = await this.#judge(verification.numberKey, (history) => verification.reserve(history, reservedAt));
+    const { refusal } = admission;
+    if (refusal) this.#log({ event: "protection", applicationId, number: verification.numberKey, ...refusalFields(refusal) });
+    this.#tell("onStanding", onStanding, admission.standing);
+    if (!admission.allowed) {
+      throw new PinpointError("TooManyRequestsException", refusal.message, { retryAfterSeconds: refusal.retryAfterSeconds });
+    }
   }
 
   /** Hands the host what it asked to hear; the host's callback failing changes nothing here. */
@@ -376,6 +463,16 @@ export class OtpService {
 
 const TIMED_OUT = Symbol("timed out");
 
+/** A refusal's figures for the log (its message is the client's). */
+function refusalFields({ rule, mode, limit, windowSeconds, count, retryAfterSeconds }) {
+  return { rule, mode, limit, windowSeconds, count, retryAfterSeconds, refused: mode === "enforce" };
+}
+
+/** The members of `object` that are set, of `names`. */
+function pick(object, names) {
+  return Object.fromEntries(names.filter((name) => object[name] !== undefined).map((name) => [name, object[name]]));
+}
+
 /** An error's kind and message, for the log. */
 function errorKind(error) {
   return String(error?.message ?? error);
@@ -405,6 +502,11 @@ export async function verifyInStore(engine, store, applicationId, parameters, cl
 }
 
 async function stepInStore(verification, store, clock) {
+  return (await stepRecord(verification, store, clock)).step;
+}
+
+/** stepInStore's loop, answering also the record the last step was decided on. */
+async function stepRecord(verification, store, clock) {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { key, current } = await findRecord(verification.storageKeys, store);
     const step = verification.step(current?.value, clock(), key);
@@ -417,7 +519,7 @@ async function stepInStore(verification, store, clock) {
         action.kind === "write" ? action.record : null,
         action.kind === "write" ? action.ttlSeconds : undefined,
       ));
-    if (done) return step;
+    if (done) return { step, record: current?.value };
   }
   throw new PinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
 }

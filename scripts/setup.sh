@@ -4,8 +4,8 @@
 # `npm start` and `npm test` can both call it.
 #
 #   sh scripts/setup.sh          toolchain, npm packages, build
-#   sh scripts/setup.sh --test   also Chromium, ChromeDriver, the AWS CLI/boto3 venv,
-#                                and nightly Rust with cargo-fuzz
+#   sh scripts/setup.sh --test   also Chromium, ChromeDriver, the venv with the AWS CLI,
+#                                boto3 and libphonenumber, and nightly Rust with cargo-fuzz
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -59,6 +59,16 @@ if [ "${1:-}" = "--test" ]; then
     say "installing the AWS CLI and boto3 into .venv"
     python3 -m venv .venv
     .venv/bin/pip install --quiet --disable-pip-version-check awscli boto3
+  fi
+  # libphonenumber (PyPI phonenumbers), at the version src/country_table.rs is
+  # made from, for the test that compares the two; greenery to regenerate it.
+  phonenumbers_version=$(sed -n 's/^PHONENUMBERS = "\(.*\)"$/\1/p' scripts/country-table.py)
+  greenery_version=$(sed -n 's/^GREENERY = "\(.*\)"$/\1/p' scripts/country-table.py)
+  if ! .venv/bin/python -c "import phonenumbers, sys; sys.exit(phonenumbers.__version__ != '$phonenumbers_version')" 2>/dev/null \
+    || ! .venv/bin/python -c 'import greenery' 2>/dev/null; then
+    say "installing phonenumbers $phonenumbers_version and greenery $greenery_version into .venv"
+    .venv/bin/pip install --quiet --disable-pip-version-check \
+      "phonenumbers==$phonenumbers_version" "greenery==$greenery_version"
   fi
 fi
 

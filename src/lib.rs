@@ -8,6 +8,8 @@
 pub mod autofill;
 pub mod body;
 pub mod code;
+pub mod country;
+mod country_table;
 pub mod dlt;
 pub mod error;
 pub mod hash;
@@ -19,10 +21,13 @@ pub mod otp_templates;
 pub mod params;
 pub mod policy;
 pub mod provider;
+pub mod pumping;
 pub mod record;
 pub mod replay;
+pub mod rule_set;
 pub mod sigv4;
 pub mod sms;
+pub mod spend;
 pub mod template;
 mod unicode_tables;
 
