@@ -18,6 +18,7 @@ pub mod otp;
 pub mod otp_templates;
 pub mod params;
 pub mod policy;
+pub mod protect;
 pub mod provider;
 pub mod record;
 pub mod replay;

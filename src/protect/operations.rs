@@ -1,0 +1,914 @@
+//! The five operations: each request read and checked against the service
+//! model's shapes (every member at fault named at once, as AWS does), then
+//! applied to the stored rule set, answering the model's result shape.
+
+use super::configuration::Configuration;
+use super::document::{self, Fill, OverrideAction, ProtectStatus, RuleSetDocument};
+use super::protocol::{ApiError, ErrorType, FieldProblem, Operation, Response};
+use crate::body;
+use crate::record::Secrets;
+use crate::sigv4::ms_from_amz_date;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// Every member any of the five operations takes; each operation reads its
+/// own and ignores the rest, as AWS ignores members it doesn't know.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Members {
+    protect_configuration_id: Option<Value>,
+    destination_phone_number: Option<Value>,
+    action: Option<Value>,
+    expiration_timestamp: Option<Value>,
+    client_token: Option<Value>,
+    filters: Option<Value>,
+    next_token: Option<Value>,
+    max_results: Option<Value>,
+    number_capability: Option<Value>,
+    country_rule_set_updates: Option<Value>,
+}
+
+const NUMBER_CAPABILITIES: [&str; 4] = ["SMS", "VOICE", "MMS", "RCS"];
+const FILTER_NAMES: [&str; 7] = [
+    "iso-country-code",
+    "destination-phone-number-begins-with",
+    "action",
+    "expires-before",
+    "expires-after",
+    "created-before",
+    "created-after",
+];
+/// ListProtectConfigurationRuleSetNumberOverrides' page size without MaxResults.
+const DEFAULT_PAGE: usize = 100;
+
+/// A request's own part, checked.
+#[derive(Clone, Debug, PartialEq)]
+enum Checked {
+    Put { number: String, action: OverrideAction, expires_ms: Option<u64> },
+    Delete { number: String },
+    List { filters: Vec<(String, Vec<String>)>, after: Option<String>, max_results: usize },
+    Update { capability: String, updates: BTreeMap<String, ProtectStatus> },
+    Get { capability: String },
+}
+
+/// One request of the protect-configuration API, checked: its operation,
+/// its configuration, and what it asks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProtectCall {
+    /// The operation `X-Amz-Target` named.
+    pub operation: Operation,
+    /// The protect configuration the request names.
+    pub configuration: Configuration,
+    request: Checked,
+}
+
+/// What a call asks of the host: write `write` under the rule set's key
+/// (compare-and-swap against what was read; start over if it lost), then
+/// answer `response`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The new document, when the call changed it.
+    pub write: Option<String>,
+    /// The HTTP answer.
+    pub response: Response,
+}
+
+impl ProtectCall {
+    /// Reads and checks a request: the operation from `X-Amz-Target`, the
+    /// body as the model's input shape, the configuration among the
+    /// applications `served` (None: any), its ARN in `region`.
+    pub fn check(
+        target: Option<&str>,
+        body_bytes: &[u8],
+        served: Option<&[String]>,
+        region: &str,
+    ) -> Result<ProtectCall, ApiError> {
+        let operation = Operation::from_target(target)?;
+        let members: Members = body::from_json(body_bytes)
+            .map_err(|e| ApiError::invalid("CANNOT_PARSE", e.message))?;
+        let mut c = Checker::default();
+        let id = c.string(
+            "ProtectConfigurationId",
+            &members.protect_configuration_id,
+            1,
+            256,
+            |s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_:/-".contains(&b)),
+            "[A-Za-z0-9_:/-]+",
+        );
+        let request = match operation {
+            Operation::PutNumberOverride => {
+                c.string(
+                    "ClientToken",
+                    &members.client_token,
+                    1,
+                    64,
+                    |s| s.bytes().all(|b| (b'!'..=b'~').contains(&b)),
+                    "[!-~]+",
+                );
+                let number = c.phone_number(&members.destination_phone_number);
+                let action = c.enumerated("Action", &members.action, &["ALLOW", "BLOCK"], true);
+                let expires_ms = c.timestamp("ExpirationTimestamp", &members.expiration_timestamp);
+                Checked::Put {
+                    number: number.unwrap_or_default(),
+                    action: if action.as_deref() == Some("ALLOW") {
+                        OverrideAction::Allow
+                    } else {
+                        OverrideAction::Block
+                    },
+                    expires_ms,
+                }
+            }
+            Operation::DeleteNumberOverride => Checked::Delete {
+                number: c.phone_number(&members.destination_phone_number).unwrap_or_default(),
+            },
+            Operation::ListNumberOverrides => {
+                let filters = c.filters(&members.filters);
+                let token = c.string("NextToken", &members.next_token, 1, 1024, |_| true, ".+");
+                let max_results = c.integer("MaxResults", &members.max_results, 1, 100);
+                Checked::List {
+                    filters,
+                    after: token,
+                    max_results: max_results.map_or(DEFAULT_PAGE, |n| n as usize),
+                }
+            }
+            Operation::UpdateCountryRuleSet => Checked::Update {
+                capability: c
+                    .enumerated(
+                        "NumberCapability",
+                        &members.number_capability,
+                        &NUMBER_CAPABILITIES,
+                        true,
+                    )
+                    .unwrap_or_default(),
+                updates: c.country_updates(&members.country_rule_set_updates),
+            },
+            Operation::GetCountryRuleSet => Checked::Get {
+                capability: c
+                    .enumerated(
+                        "NumberCapability",
+                        &members.number_capability,
+                        &NUMBER_CAPABILITIES,
+                        true,
+                    )
+                    .unwrap_or_default(),
+            },
+        };
+        if !c.problems.is_empty() {
+            return Err(ApiError::fields(c.problems));
+        }
+        let configuration = Configuration::find(&id.unwrap_or_default(), served, region)?;
+        Ok(ProtectCall { operation, configuration, request })
+    }
+
+    /// Where the configuration's rule set is stored.
+    pub fn storage_key(&self) -> String {
+        document::storage_key(&self.configuration.application_id)
+    }
+
+    /// Applies the call to the rule set `stored` under [`Self::storage_key`]
+    /// (None: nothing yet) at `now_ms`.
+    pub fn apply(
+        &self,
+        secrets: &Secrets,
+        stored: Option<&str>,
+        now_ms: u64,
+        fill: Fill,
+    ) -> Result<Outcome, ApiError> {
+        let internal = |e: crate::Error| ApiError::from_error(&e);
+        let mut doc = RuleSetDocument::decode(stored).map_err(internal)?;
+        let app = self.configuration.application_id.as_str();
+        let head = self.head();
+        let answer = |write: Option<&RuleSetDocument>, body: Map<String, Value>| Outcome {
+            write: write.map(RuleSetDocument::encode),
+            response: Response::ok(&Value::Object(body)),
+        };
+        match &self.request {
+            Checked::Put { number, action, expires_ms } => {
+                if expires_ms.is_some_and(|e| e <= now_ms) {
+                    return Err(ApiError::fields(vec![FieldProblem {
+                        name: "ExpirationTimestamp".into(),
+                        message: "Value at 'ExpirationTimestamp' failed to satisfy constraint: Member must be in the future".into(),
+                    }]));
+                }
+                let fits = doc
+                    .put(secrets, app, number, *action, *expires_ms, now_ms, fill)
+                    .map_err(internal)?;
+                if !fits {
+                    return Err(ApiError::new(
+                        ErrorType::ServiceQuotaExceeded,
+                        format!(
+                            "A protect configuration holds at most {} number overrides.",
+                            document::MAX_OVERRIDES
+                        ),
+                    ));
+                }
+                let mut body = head;
+                body.extend(override_members(number, *action, now_ms, *expires_ms));
+                Ok(answer(Some(&doc), body))
+            }
+            Checked::Delete { number } => {
+                let removed = doc.remove(secrets, app, number, now_ms, fill).map_err(internal)?;
+                let Some(o) = removed else {
+                    let id = &self.configuration.id;
+                    return Err(ApiError::not_found(
+                        super::configuration::RESOURCE_TYPE,
+                        id,
+                        format!(
+                            "Protect configuration {id} has no number override for that number."
+                        ),
+                    ));
+                };
+                let mut body = head;
+                body.extend(override_members(number, o.action, o.created_ms, o.expires_ms));
+                Ok(answer(Some(&doc), body))
+            }
+            Checked::List { filters, after, max_results } => {
+                let mut listed = doc.overrides(secrets, app, now_ms);
+                listed.retain(|o| filters.iter().all(|(name, values)| matches(o, name, values)));
+                if let Some(after) = after {
+                    if !is_key(after) {
+                        return Err(ApiError::invalid(
+                            "INVALID_NEXT_TOKEN",
+                            "The NextToken is not one this service gave.",
+                        ));
+                    }
+                    listed.retain(|o| o.key.as_str() > after.as_str());
+                }
+                let more = listed.len() > *max_results;
+                listed.truncate(*max_results);
+                let mut body = head;
+                let items: Vec<Value> = listed
+                    .iter()
+                    .map(|o| {
+                        Value::Object(override_members(
+                            &o.number,
+                            o.action,
+                            o.created_ms,
+                            o.expires_ms,
+                        ))
+                    })
+                    .collect();
+                if more {
+                    let last = listed.last().expect("a full page").key.clone();
+                    body.insert("NextToken".into(), Value::String(last));
+                }
+                body.insert("RuleSetNumberOverrides".into(), Value::Array(items));
+                Ok(answer(None, body))
+            }
+            Checked::Update { capability, updates } => {
+                doc.update_countries(capability, updates);
+                let mut body = head;
+                body.insert("NumberCapability".into(), Value::String(capability.clone()));
+                body.insert("CountryRuleSet".into(), country_rule_set(&doc, capability));
+                Ok(answer(Some(&doc), body))
+            }
+            Checked::Get { capability } => {
+                let mut body = head;
+                body.insert("NumberCapability".into(), Value::String(capability.clone()));
+                body.insert("CountryRuleSet".into(), country_rule_set(&doc, capability));
+                Ok(answer(None, body))
+            }
+        }
+    }
+
+    /// `ProtectConfigurationArn` and `ProtectConfigurationId`, which every result starts with.
+    fn head(&self) -> Map<String, Value> {
+        let mut body = Map::new();
+        body.insert(
+            "ProtectConfigurationArn".into(),
+            Value::String(self.configuration.arn.clone()),
+        );
+        body.insert("ProtectConfigurationId".into(), Value::String(self.configuration.id.clone()));
+        body
+    }
+}
+
+/// A `ProtectConfigurationRuleSetNumberOverride`'s members; timestamps in
+/// epoch seconds, as the JSON protocol writes them. (No `IsoCountryCode`:
+/// numbers have no country in this build yet.)
+fn override_members(
+    number: &str,
+    action: OverrideAction,
+    created_ms: u64,
+    expires_ms: Option<u64>,
+) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("DestinationPhoneNumber".into(), Value::String(number.to_owned()));
+    m.insert("CreatedTimestamp".into(), seconds(created_ms));
+    m.insert("Action".into(), json!(action));
+    if let Some(expires) = expires_ms {
+        m.insert("ExpirationTimestamp".into(), seconds(expires));
+    }
+    m
+}
+
+fn seconds(ms: u64) -> Value {
+    if ms % 1000 == 0 {
+        json!(ms / 1000)
+    } else {
+        json!(ms as f64 / 1000.0)
+    }
+}
+
+fn country_rule_set(doc: &RuleSetDocument, capability: &str) -> Value {
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Information {
+        protect_status: ProtectStatus,
+    }
+    let rules: BTreeMap<String, Information> = doc
+        .country_rules(capability)
+        .into_iter()
+        .map(|(country, protect_status)| (country, Information { protect_status }))
+        .collect();
+    json!(rules)
+}
+
+/// Whether an override passes one filter (any of its values).
+fn matches(o: &document::NumberOverride, name: &str, values: &[String]) -> bool {
+    let when = |ms: Option<u64>, before: bool| {
+        values
+            .iter()
+            .filter_map(|v| filter_time(v))
+            .any(|t| ms.is_some_and(|ms| if before { ms < t } else { ms > t }))
+    };
+    match name {
+        "action" => values.iter().any(|v| json!(o.action) == json!(v)),
+        "destination-phone-number-begins-with" => values.iter().any(|v| {
+            let digits = v.strip_prefix('+').unwrap_or(v);
+            o.number[1..].starts_with(digits)
+        }),
+        "created-before" => when(Some(o.created_ms), true),
+        "created-after" => when(Some(o.created_ms), false),
+        "expires-before" => when(o.expires_ms, true),
+        "expires-after" => when(o.expires_ms, false),
+        // No number has a country in this build yet: none matches one.
+        _ => false,
+    }
+}
+
+/// A filter's time: epoch seconds, or ISO 8601 UTC (`2026-12-31T00:00:00Z`).
+fn filter_time(value: &str) -> Option<u64> {
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse::<u64>().ok()?.checked_mul(1000);
+    }
+    let basic: String = value.chars().filter(|c| *c != '-' && *c != ':').collect();
+    ms_from_amz_date(&basic)
+}
+
+/// Whether a NextToken is shaped like the keys this service hands out.
+fn is_key(token: &str) -> bool {
+    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Checks members against the model's constraints, keeping every problem.
+#[derive(Default)]
+struct Checker {
+    problems: Vec<FieldProblem>,
+}
+
+impl Checker {
+    fn problem(&mut self, name: &str, constraint: impl AsRef<str>) {
+        self.problems.push(FieldProblem {
+            name: name.to_owned(),
+            message: format!(
+                "Value at '{name}' failed to satisfy constraint: {}",
+                constraint.as_ref()
+            ),
+        });
+    }
+
+    /// A required member: None (and a problem) when absent or null.
+    fn present<'a>(
+        &mut self,
+        name: &str,
+        value: &'a Option<Value>,
+        required: bool,
+    ) -> Option<&'a Value> {
+        match value {
+            None | Some(Value::Null) => {
+                if required {
+                    self.problem(name, "Member must not be null");
+                }
+                None
+            }
+            Some(v) => Some(v),
+        }
+    }
+
+    fn string(
+        &mut self,
+        name: &str,
+        value: &Option<Value>,
+        min: usize,
+        max: usize,
+        pattern: impl Fn(&str) -> bool,
+        pattern_text: &str,
+    ) -> Option<String> {
+        let required = name == "ProtectConfigurationId";
+        let v = self.present(name, value, required)?;
+        let Some(s) = v.as_str() else {
+            self.problem(name, "Member must be a string");
+            return None;
+        };
+        let length = s.chars().count();
+        if length < min || length > max {
+            self.problem(name, format!("Member must have length between {min} and {max}"));
+            None
+        } else if !pattern(s) {
+            self.problem(
+                name,
+                format!("Member must satisfy regular expression pattern: {pattern_text}"),
+            );
+            None
+        } else {
+            Some(s.to_owned())
+        }
+    }
+
+    /// `PhoneNumber`: `\+?[1-9][0-9]{1,18}`, kept as E.164 with its `+`.
+    fn phone_number(&mut self, value: &Option<Value>) -> Option<String> {
+        const NAME: &str = "DestinationPhoneNumber";
+        self.present(NAME, value, true)?;
+        let ok = |s: &str| {
+            let digits = s.strip_prefix('+').unwrap_or(s).as_bytes();
+            (2..=19).contains(&digits.len())
+                && (b'1'..=b'9').contains(&digits[0])
+                && digits.iter().all(u8::is_ascii_digit)
+        };
+        let s = self.string(NAME, value, 1, 20, ok, r"\+?[1-9][0-9]{1,18}")?;
+        Some(if s.starts_with('+') { s } else { format!("+{s}") })
+    }
+
+    fn enumerated(
+        &mut self,
+        name: &str,
+        value: &Option<Value>,
+        set: &[&str],
+        required: bool,
+    ) -> Option<String> {
+        let v = self.present(name, value, required)?;
+        match v.as_str() {
+            Some(s) if set.contains(&s) => Some(s.to_owned()),
+            _ => {
+                self.problem(
+                    name,
+                    format!("Member must satisfy enum value set: [{}]", set.join(", ")),
+                );
+                None
+            }
+        }
+    }
+
+    /// A timestamp: epoch seconds, as the JSON protocol sends it.
+    fn timestamp(&mut self, name: &str, value: &Option<Value>) -> Option<u64> {
+        let v = self.present(name, value, false)?;
+        match v.as_f64() {
+            Some(s) if (0.0..=253_402_300_799.0).contains(&s) => Some((s * 1000.0).round() as u64),
+            _ => {
+                self.problem(name, "Member must be a timestamp in epoch seconds");
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, name: &str, value: &Option<Value>, min: u64, max: u64) -> Option<u64> {
+        let v = self.present(name, value, false)?;
+        match v.as_u64() {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            Some(_) | None if v.is_number() => {
+                self.problem(name, format!("Member must have value between {min} and {max}"));
+                None
+            }
+            _ => {
+                self.problem(name, "Member must be an integer");
+                None
+            }
+        }
+    }
+
+    fn filters(&mut self, value: &Option<Value>) -> Vec<(String, Vec<String>)> {
+        const NAME: &str = "Filters";
+        let Some(v) = self.present(NAME, value, false) else { return Vec::new() };
+        let Some(items) = v.as_array() else {
+            self.problem(NAME, "Member must be a list");
+            return Vec::new();
+        };
+        if items.len() > 100 {
+            self.problem(NAME, "Member must have length less than or equal to 100");
+            return Vec::new();
+        }
+        let mut filters = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{NAME}.{}", i + 1);
+            let name = item.get("Name").cloned();
+            let name = self.enumerated(&format!("{at}.Name"), &name, &FILTER_NAMES, true);
+            let values = item.get("Values").and_then(Value::as_array);
+            let ok_value = |v: &Value| {
+                v.as_str().is_some_and(|s| {
+                    (1..=128).contains(&s.len())
+                        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/.:+_-".contains(&b))
+                })
+            };
+            match values {
+                Some(list) if (1..=20).contains(&list.len()) && list.iter().all(ok_value) => {
+                    let list: Vec<String> = list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+                    let timed = name.as_deref().is_some_and(|n| n.ends_with("-before") || n.ends_with("-after"));
+                    if timed && list.iter().any(|v| filter_time(v).is_none()) {
+                        self.problem(&format!("{at}.Values"), "Member must be timestamps (epoch seconds or ISO 8601 UTC)");
+                    } else if let Some(name) = name {
+                        filters.push((name, list));
+                    }
+                }
+                _ => self.problem(
+                    &format!("{at}.Values"),
+                    r"Member must be a list of 1 to 20 values, each matching [/\.:A-Za-z0-9+_-]+ (1 to 128 characters)",
+                ),
+            }
+        }
+        filters
+    }
+
+    fn country_updates(&mut self, value: &Option<Value>) -> BTreeMap<String, ProtectStatus> {
+        const NAME: &str = "CountryRuleSetUpdates";
+        let Some(v) = self.present(NAME, value, true) else { return BTreeMap::new() };
+        let Some(map) = v.as_object() else {
+            self.problem(NAME, "Member must be a map");
+            return BTreeMap::new();
+        };
+        if map.is_empty() || map.len() > 300 {
+            self.problem(NAME, "Member must have between 1 and 300 entries");
+            return BTreeMap::new();
+        }
+        let mut updates = BTreeMap::new();
+        for (country, information) in map {
+            let at = format!("{NAME}.{country}");
+            if !(country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase())) {
+                self.problem(
+                    &format!("{NAME}.key"),
+                    "Member must satisfy regular expression pattern: [A-Z]{2}",
+                );
+                continue;
+            }
+            let status = information.get("ProtectStatus").cloned();
+            let status = self.enumerated(
+                &format!("{at}.ProtectStatus"),
+                &status,
+                &["ALLOW", "BLOCK", "MONITOR", "FILTER"],
+                true,
+            );
+            if let Some(status) = status {
+                let status: ProtectStatus =
+                    serde_json::from_value(Value::String(status)).expect("one of the enum's names");
+                updates.insert(country.clone(), status);
+            }
+        }
+        updates
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protect::document::tests::{counter, SECRET};
+
+    const NOW: u64 = 1_795_694_400_000;
+    const APP: &str = "7353f53e6885409fa32d07cedexample";
+
+    fn id() -> String {
+        format!("protect-{APP}")
+    }
+
+    fn target(op: &str) -> String {
+        format!("PinpointSMSVoiceV2.{op}")
+    }
+
+    fn call(op: &str, body: Value) -> Result<ProtectCall, ApiError> {
+        ProtectCall::check(Some(&target(op)), body.to_string().as_bytes(), None, "us-east-1")
+    }
+
+    /// Runs a call against `stored`, answering the new document (or the
+    /// old one) and the response body.
+    fn run(
+        stored: &mut Option<String>,
+        op: &str,
+        body: Value,
+        now: u64,
+    ) -> Result<Value, ApiError> {
+        let secrets = Secrets::from_setting(SECRET).unwrap();
+        let c = call(op, body)?;
+        let outcome = c.apply(&secrets, stored.as_deref(), now, &mut counter())?;
+        assert_eq!(outcome.write.is_some(), c.operation.writes());
+        if let Some(write) = outcome.write {
+            *stored = Some(write);
+        }
+        assert_eq!(outcome.response.status, 200);
+        Ok(serde_json::from_str(&outcome.response.body).unwrap())
+    }
+
+    fn problems(e: ApiError) -> Vec<(String, String)> {
+        assert_eq!((e.kind, e.reason), (ErrorType::Validation, Some("FIELD_VALIDATION_FAILED")));
+        e.fields.into_iter().map(|f| (f.name, f.message)).collect()
+    }
+
+    #[test]
+    fn put_list_delete_an_override() {
+        let mut stored = None;
+        let arn =
+            format!("arn:aws:sms-voice:us-east-1:000000000000:protect-configuration/{}", id());
+        let put = run(&mut stored, "PutProtectConfigurationRuleSetNumberOverride", json!({
+            "ProtectConfigurationId": id(), "DestinationPhoneNumber": "+12065550100", "Action": "BLOCK",
+            "ExpirationTimestamp": 1_798_761_600, "ClientToken": "abc-123"
+        }), NOW).unwrap();
+        assert_eq!(
+            put,
+            json!({
+                "ProtectConfigurationArn": arn, "ProtectConfigurationId": id(),
+                "DestinationPhoneNumber": "+12065550100", "CreatedTimestamp": 1_795_694_400,
+                "Action": "BLOCK", "ExpirationTimestamp": 1_798_761_600
+            })
+        );
+        // Without its '+', as the model allows: the same number.
+        run(&mut stored, "PutProtectConfigurationRuleSetNumberOverride", json!({
+            "ProtectConfigurationId": arn, "DestinationPhoneNumber": "447700900123", "Action": "ALLOW"
+        }), NOW + 1500).unwrap();
+        let list = run(
+            &mut stored,
+            "ListProtectConfigurationRuleSetNumberOverrides",
+            json!({"ProtectConfigurationId": id()}),
+            NOW,
+        )
+        .unwrap();
+        let mut numbers: Vec<&str> = list["RuleSetNumberOverrides"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["DestinationPhoneNumber"].as_str().unwrap())
+            .collect();
+        numbers.sort();
+        assert_eq!(numbers, ["+12065550100", "+447700900123"]);
+        assert!(list.get("NextToken").is_none());
+        let allowed = run(
+            &mut stored,
+            "ListProtectConfigurationRuleSetNumberOverrides",
+            json!({
+                "ProtectConfigurationId": id(), "Filters": [{"Name": "action", "Values": ["ALLOW"]}]
+            }),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(
+            allowed["RuleSetNumberOverrides"],
+            json!([{
+                "DestinationPhoneNumber": "+447700900123", "CreatedTimestamp": 1_795_694_401.5, "Action": "ALLOW"
+            }])
+        );
+        for (filter, count) in [
+            (json!({"Name": "destination-phone-number-begins-with", "Values": ["+1206"]}), 1),
+            (json!({"Name": "destination-phone-number-begins-with", "Values": ["44", "1"]}), 2),
+            (json!({"Name": "expires-before", "Values": ["2027-01-02T00:00:00Z"]}), 1),
+            (json!({"Name": "expires-after", "Values": ["1798761600"]}), 0),
+            (json!({"Name": "created-after", "Values": ["1795694400"]}), 1),
+            (json!({"Name": "iso-country-code", "Values": ["US"]}), 0),
+        ] {
+            let page = run(
+                &mut stored,
+                "ListProtectConfigurationRuleSetNumberOverrides",
+                json!({
+                    "ProtectConfigurationId": id(), "Filters": [filter.clone()]
+                }),
+                NOW,
+            )
+            .unwrap();
+            assert_eq!(page["RuleSetNumberOverrides"].as_array().unwrap().len(), count, "{filter}");
+        }
+        // Pages of one, joined by NextToken.
+        let first = run(
+            &mut stored,
+            "ListProtectConfigurationRuleSetNumberOverrides",
+            json!({"ProtectConfigurationId": id(), "MaxResults": 1}),
+            NOW,
+        )
+        .unwrap();
+        let token = first["NextToken"].as_str().unwrap().to_owned();
+        let second = run(
+            &mut stored,
+            "ListProtectConfigurationRuleSetNumberOverrides",
+            json!({"ProtectConfigurationId": id(), "MaxResults": 1, "NextToken": token}),
+            NOW,
+        )
+        .unwrap();
+        assert!(second.get("NextToken").is_none());
+        assert_ne!(first["RuleSetNumberOverrides"], second["RuleSetNumberOverrides"]);
+        let deleted = run(
+            &mut stored,
+            "DeleteProtectConfigurationRuleSetNumberOverride",
+            json!({
+                "ProtectConfigurationId": id(), "DestinationPhoneNumber": "+12065550100"
+            }),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(deleted["Action"], "BLOCK");
+        assert_eq!(deleted["CreatedTimestamp"], 1_795_694_400);
+        let e = run(
+            &mut stored,
+            "DeleteProtectConfigurationRuleSetNumberOverride",
+            json!({
+                "ProtectConfigurationId": id(), "DestinationPhoneNumber": "+12065550100"
+            }),
+            NOW,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.kind, e.resource),
+            (ErrorType::ResourceNotFound, Some(("protect-configuration", id())))
+        );
+        let e = run(
+            &mut stored,
+            "ListProtectConfigurationRuleSetNumberOverrides",
+            json!({"ProtectConfigurationId": id(), "NextToken": "x"}),
+            NOW,
+        )
+        .unwrap_err();
+        assert_eq!((e.kind, e.reason), (ErrorType::Validation, Some("INVALID_NEXT_TOKEN")));
+    }
+
+    #[test]
+    fn update_and_get_country_rules() {
+        let mut stored = None;
+        let get = json!({"ProtectConfigurationId": id(), "NumberCapability": "SMS"});
+        let empty =
+            run(&mut stored, "GetProtectConfigurationCountryRuleSet", get.clone(), NOW).unwrap();
+        assert_eq!(empty["CountryRuleSet"], json!({}));
+        let updated = run(&mut stored, "UpdateProtectConfigurationCountryRuleSet", json!({
+            "ProtectConfigurationId": id(), "NumberCapability": "SMS",
+            "CountryRuleSetUpdates": {"CU": {"ProtectStatus": "BLOCK"}, "GB": {"ProtectStatus": "MONITOR"}}
+        }), NOW).unwrap();
+        run(
+            &mut stored,
+            "UpdateProtectConfigurationCountryRuleSet",
+            json!({
+                "ProtectConfigurationId": id(), "NumberCapability": "SMS",
+                "CountryRuleSetUpdates": {"GB": {"ProtectStatus": "ALLOW"}}
+            }),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(updated["NumberCapability"], "SMS");
+        let got = run(&mut stored, "GetProtectConfigurationCountryRuleSet", get, NOW).unwrap();
+        assert_eq!(
+            got["CountryRuleSet"],
+            json!({"CU": {"ProtectStatus": "BLOCK"}, "GB": {"ProtectStatus": "ALLOW"}})
+        );
+        assert_eq!(got["ProtectConfigurationId"], id());
+        let voice = run(
+            &mut stored,
+            "GetProtectConfigurationCountryRuleSet",
+            json!({"ProtectConfigurationId": id(), "NumberCapability": "VOICE"}),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(voice["CountryRuleSet"], json!({}));
+    }
+
+    #[test]
+    fn each_member_is_checked_and_every_problem_named() {
+        let put = "PutProtectConfigurationRuleSetNumberOverride";
+        let e = call(put, json!({})).unwrap_err();
+        assert_eq!(problems(e), [
+            ("ProtectConfigurationId".into(), "Value at 'ProtectConfigurationId' failed to satisfy constraint: Member must not be null".into()),
+            ("DestinationPhoneNumber".into(), "Value at 'DestinationPhoneNumber' failed to satisfy constraint: Member must not be null".into()),
+            ("Action".into(), "Value at 'Action' failed to satisfy constraint: Member must not be null".into()),
+        ]);
+        let e = call(
+            put,
+            json!({"ProtectConfigurationId": "protect x", "DestinationPhoneNumber": "+0123",
+            "Action": "allow", "ExpirationTimestamp": "tomorrow", "ClientToken": ""}),
+        )
+        .unwrap_err();
+        let named: Vec<String> = problems(e).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            named,
+            [
+                "ProtectConfigurationId",
+                "ClientToken",
+                "DestinationPhoneNumber",
+                "Action",
+                "ExpirationTimestamp"
+            ]
+        );
+        let e = call(put, json!({"ProtectConfigurationId": id(), "DestinationPhoneNumber": "+12065550100", "Action": "DENY"})).unwrap_err();
+        assert_eq!(problems(e), [("Action".into(), "Value at 'Action' failed to satisfy constraint: Member must satisfy enum value set: [ALLOW, BLOCK]".into())]);
+        for number in ["+1", "12345678901234567890", "+1206555010x", "+1 206 555 0100"] {
+            let e = call(put, json!({"ProtectConfigurationId": id(), "DestinationPhoneNumber": number, "Action": "BLOCK"})).unwrap_err();
+            assert_eq!(problems(e)[0].0, "DestinationPhoneNumber", "{number}");
+        }
+        let list = "ListProtectConfigurationRuleSetNumberOverrides";
+        for (body, field) in [
+            (json!({"MaxResults": 0}), "MaxResults"),
+            (json!({"MaxResults": 101}), "MaxResults"),
+            (json!({"MaxResults": "10"}), "MaxResults"),
+            (json!({"NextToken": ""}), "NextToken"),
+            (json!({"Filters": {}}), "Filters"),
+            (json!({"Filters": [{"Name": "colour", "Values": ["x"]}]}), "Filters.1.Name"),
+            (json!({"Filters": [{"Name": "action", "Values": []}]}), "Filters.1.Values"),
+            (json!({"Filters": [{"Name": "action", "Values": ["a b"]}]}), "Filters.1.Values"),
+            (
+                json!({"Filters": [{"Name": "created-after", "Values": ["soon"]}]}),
+                "Filters.1.Values",
+            ),
+        ] {
+            let mut body = body;
+            body["ProtectConfigurationId"] = json!(id());
+            let e = call(list, body.clone()).unwrap_err();
+            assert_eq!(problems(e)[0].0, field, "{body}");
+        }
+        let update = "UpdateProtectConfigurationCountryRuleSet";
+        for (body, field) in [
+            (json!({"NumberCapability": "SMS"}), "CountryRuleSetUpdates"),
+            (
+                json!({"NumberCapability": "FAX", "CountryRuleSetUpdates": {"CU": {"ProtectStatus": "BLOCK"}}}),
+                "NumberCapability",
+            ),
+            (
+                json!({"NumberCapability": "SMS", "CountryRuleSetUpdates": {}}),
+                "CountryRuleSetUpdates",
+            ),
+            (
+                json!({"NumberCapability": "SMS", "CountryRuleSetUpdates": {"cu": {"ProtectStatus": "BLOCK"}}}),
+                "CountryRuleSetUpdates.key",
+            ),
+            (
+                json!({"NumberCapability": "SMS", "CountryRuleSetUpdates": {"CU": {"ProtectStatus": "DENY"}}}),
+                "CountryRuleSetUpdates.CU.ProtectStatus",
+            ),
+            (
+                json!({"NumberCapability": "SMS", "CountryRuleSetUpdates": {"CU": {}}}),
+                "CountryRuleSetUpdates.CU.ProtectStatus",
+            ),
+        ] {
+            let mut body = body;
+            body["ProtectConfigurationId"] = json!(id());
+            let e = call(update, body.clone()).unwrap_err();
+            assert_eq!(problems(e)[0].0, field, "{body}");
+        }
+        let e =
+            call("GetProtectConfigurationCountryRuleSet", json!({"ProtectConfigurationId": id()}))
+                .unwrap_err();
+        assert_eq!(problems(e)[0].0, "NumberCapability");
+        let e = call(
+            "DeleteProtectConfigurationRuleSetNumberOverride",
+            json!({"ProtectConfigurationId": id()}),
+        )
+        .unwrap_err();
+        assert_eq!(problems(e)[0].0, "DestinationPhoneNumber");
+    }
+
+    #[test]
+    fn bodies_that_are_not_json_and_unknown_configurations_are_refused() {
+        for body in [&b"{"[..], b"[]", b"\xff", b"{\"Action\": 1, \"Action\": 2}"] {
+            let e = ProtectCall::check(
+                Some(&target("GetProtectConfigurationCountryRuleSet")),
+                body,
+                None,
+                "us-east-1",
+            )
+            .unwrap_err();
+            assert_eq!(
+                (e.kind, e.reason),
+                (ErrorType::Validation, Some("CANNOT_PARSE")),
+                "{body:?}"
+            );
+        }
+        let served = ["shop".to_owned()];
+        let e = ProtectCall::check(
+            Some(&target("GetProtectConfigurationCountryRuleSet")),
+            br#"{"ProtectConfigurationId": "protect-0123456789abcdef0123456789abcdef", "NumberCapability": "SMS"}"#,
+            Some(&served),
+            "us-east-1",
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorType::ResourceNotFound);
+        let e = ProtectCall::check(
+            Some("PinpointSMSVoiceV2.SendTextMessage"),
+            b"{}",
+            None,
+            "us-east-1",
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorType::UnknownOperation);
+    }
+
+    #[test]
+    fn an_expiry_in_the_past_is_refused() {
+        let mut stored = None;
+        let e = run(&mut stored, "PutProtectConfigurationRuleSetNumberOverride", json!({
+            "ProtectConfigurationId": id(), "DestinationPhoneNumber": "+12065550100", "Action": "BLOCK",
+            "ExpirationTimestamp": 1_795_694_400
+        }), NOW).unwrap_err();
+        assert_eq!(problems(e)[0].0, "ExpirationTimestamp");
+        assert!(stored.is_none());
+    }
+}
