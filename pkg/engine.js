@@ -72,7 +72,7 @@ export class OtpEngine {
 
   /** SendOtpMessage, checked once: its keys, `admit` for the number's history, `issue` for the code. */
   sending(applicationId, parameters) {
-    return new Steps(call(() => this.#core().sending(applicationId, parameters)), ["admit", "issue"]);
+    return new Steps(call(() => this.#core().sending(applicationId, parameters)), ["admit", "issue", "screen"]);
   }
 
   /** The SMS text a send would deliver, with `otp` as its code: for previews. */
@@ -83,6 +83,17 @@ export class OtpEngine {
   /** VerifyOtpMessage, checked once: its keys, `reserve`/`release` for the number's history, a `step` per round. */
   verification(applicationId, parameters) {
     return new Steps(call(() => this.#core().verification(applicationId, parameters)), ["reserve", "release", "step"]);
+  }
+
+  /**
+   * A request of the protect-configuration API (`X-Amz-Target`, the body's
+   * bytes), checked once: `storageKey` (null when refused already) and a
+   * `step(stored, nowMs)` per compare-and-swap round on the rule set, which
+   * answers `{ write?: { document, ttlSeconds }, response: { status, errorType?, body } }`.
+   */
+  protectCall(target, body, { region, applicationIds = null, requestId }) {
+    const inner = call(() => this.#core().protectCall(target ?? undefined, body, region, applicationIds ?? undefined, requestId));
+    return new Steps(inner, ["step"]);
   }
 
   /** Whether a signed request may be used once only. */
@@ -127,8 +138,9 @@ class Steps {
     this.#inner = inner;
     this.storageKey = inner.storageKey;
     this.storageKeys = inner.storageKeys;
-    this.numberKey = inner.numberKey;
-    this.protected = inner.protected;
+    for (const name of ["numberKey", "protected", "ruleSetKey", "destinationIdentity"]) {
+      if (name in inner) this[name] = inner[name];
+    }
     for (const name of steps) {
       // A stored value absent is null in JS and None in Rust; so is a storage key.
       this[name] = (stored, ms = Date.now(), key) => call(() => this.#inner[name](stored ?? undefined, ms, key ?? undefined));
@@ -202,6 +214,14 @@ export function wrongHostError(host) {
   } catch (error) {
     return error;
   }
+}
+
+/**
+ * The protect-configuration API's answer (JSON 1.0: `{ status, errorType,
+ * body }`) to a request the host refused with a PinpointError.
+ */
+export function protectError(error, requestId) {
+  return call(() => core.protectError(error.name, error.message, requestId));
 }
 
 /** The core's ForbiddenException for a signature used before. */

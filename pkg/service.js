@@ -66,6 +66,10 @@ export class OtpService {
     const sending = this.#engine.sending(applicationId, parameters);
     try {
       const now = this.#clock();
+      const blocked = sending.protected ? await this.#screen(applicationId, sending, now) : null;
+      if (blocked) {
+        return { ApplicationId: applicationId, RequestId: requestId, Result: { [sending.destinationIdentity]: blocked } };
+      }
       if (sending.protected) {
         await this.#judge(applicationId, sending.numberKey, (history) => sending.admit(history, now));
       }
@@ -112,6 +116,53 @@ export class OtpService {
     } finally {
       verification.free();
     }
+  }
+
+  /**
+   * A request of the protect-configuration API (PinpointSMSVoiceV2's JSON
+   * 1.0 protocol): `target` is its X-Amz-Target, `body` its bytes. Answers
+   * the core's `{ status, errorType?, body }`, errors included; the rule set
+   * changes with compare-and-swap, so concurrent changes all land.
+   * @param {{ region: string, applicationIds?: string[] | null, requestId: string }} options
+   */
+  async protect(target, body, options) {
+    const protectCall = this.#engine.protectCall(target, body, options);
+    try {
+      const key = protectCall.storageKey;
+      if (key == null) return protectCall.step(null, this.#clock()).response;
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const current = await this.#storeCall(() => this.#store.get(key));
+        const { write, response } = protectCall.step(current?.value, this.#clock());
+        if (!write) return response;
+        const written = await this.#storeCall(() =>
+          this.#store.compareAndSwap(key, current?.version ?? null, write.document, write.ttlSeconds),
+        );
+        if (written) {
+          this.#log({ event: "rule-set", operation: String(target).split(".").pop(), key });
+          return response;
+        }
+      }
+      throw new PinpointError("TooManyRequestsException", "Too many changes to this rule set at once; try again.");
+    } finally {
+      protectCall.free();
+    }
+  }
+
+  /**
+   * What the application's stored rule set says of a send: null to go on,
+   * or the address's result when a rule stops it (logged either way; in
+   * monitor mode it goes on).
+   */
+  async #screen(applicationId, sending, now) {
+    const rules = await this.#storeCall(() => this.#store.get(sending.ruleSetKey));
+    if (!rules) return null;
+    const screening = sending.screen(rules.value, now);
+    if (!screening) return null;
+    this.#log({
+      event: "protection", applicationId, number: sending.numberKey, rule: "numberOverride",
+      mode: screening.refused ? "enforce" : "monitor", refused: screening.refused,
+    });
+    return screening.refused ? screening.delivery : null;
   }
 
   /**

@@ -4,7 +4,7 @@
 
 use super::configuration::Configuration;
 use super::document::{self, Fill, OverrideAction, ProtectStatus, RuleSetDocument};
-use super::protocol::{ApiError, ErrorType, FieldProblem, Operation, Response};
+use super::protocol::{ApiError, ErrorType, FieldProblem, Operation, ProtectResponse};
 use crate::body;
 use crate::record::Secrets;
 use crate::sigv4::ms_from_amz_date;
@@ -71,7 +71,7 @@ pub struct Outcome {
     /// The new document, when the call changed it.
     pub write: Option<String>,
     /// The HTTP answer.
-    pub response: Response,
+    pub response: ProtectResponse,
 }
 
 impl ProtectCall {
@@ -181,7 +181,7 @@ impl ProtectCall {
         let head = self.head();
         let answer = |write: Option<&RuleSetDocument>, body: Map<String, Value>| Outcome {
             write: write.map(RuleSetDocument::encode),
-            response: Response::ok(&Value::Object(body)),
+            response: ProtectResponse::ok(&Value::Object(body)),
         };
         match &self.request {
             Checked::Put { number, action, expires_ms } => {

@@ -213,7 +213,7 @@ impl ApiError {
     }
 
     /// The HTTP answer: status, `x-amzn-ErrorType`, and the shape's members.
-    pub fn response(&self, request_id: &str) -> Response {
+    pub fn response(&self, request_id: &str) -> ProtectResponse {
         let mut body = Map::new();
         body.insert("__type".into(), Value::String(self.kind.qualified()));
         body.insert("Message".into(), Value::String(self.message.clone()));
@@ -230,7 +230,7 @@ impl ApiError {
         if self.kind == ErrorType::InternalServer {
             body.insert("RequestId".into(), Value::String(request_id.into()));
         }
-        Response {
+        ProtectResponse {
             status: self.kind.status(),
             error_type: Some(self.kind.name()),
             body: Value::Object(body).to_string(),
@@ -242,7 +242,7 @@ impl ApiError {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct Response {
+pub struct ProtectResponse {
     /// The HTTP status.
     pub status: u16,
     /// `x-amzn-ErrorType`, for an error.
@@ -253,11 +253,11 @@ pub struct Response {
     pub body: String,
 }
 
-impl Response {
+impl ProtectResponse {
     /// A 200 with `value` as its body.
-    pub fn ok(value: &impl Serialize) -> Response {
+    pub fn ok(value: &impl Serialize) -> ProtectResponse {
         let body = serde_json::to_string(value).expect("answers serialize");
-        Response { status: 200, error_type: None, body }
+        ProtectResponse { status: 200, error_type: None, body }
     }
 }
 

@@ -3,6 +3,7 @@
 //! `Verification` a host steps through with its store.
 
 use super::error::to_js_error;
+use super::protect::ProtectCall;
 use super::{now, request, to_js, JsResult};
 use crate::code::Entropy;
 use crate::error::Error;
@@ -18,8 +19,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// What every object an engine hands out shares.
-struct Shared {
-    secrets: Secrets,
+pub(super) struct Shared {
+    pub(super) secrets: Secrets,
     policy: Policy,
     templates: Option<OtpTemplates>,
     /// Seeded from Web Crypto on the first send, never while loading.
@@ -176,6 +177,28 @@ impl Engine {
         to_js(&SignatureRecord { key, ttl_seconds })
     }
 
+    /// A request of the protect-configuration API (`X-Amz-Target` and the
+    /// body's bytes), checked: its application must be among
+    /// `applicationIds` (absent: any); its ARNs name `region`.
+    #[wasm_bindgen(js_name = protectCall)]
+    pub fn protect_call(
+        &self,
+        target: Option<String>,
+        body: &[u8],
+        region: &str,
+        #[wasm_bindgen(js_name = applicationIds)] application_ids: Option<Vec<String>>,
+        #[wasm_bindgen(js_name = requestId)] request_id: String,
+    ) -> ProtectCall {
+        ProtectCall::new(
+            Rc::clone(&self.shared),
+            target.as_deref(),
+            body,
+            region,
+            application_ids.as_deref(),
+            request_id,
+        )
+    }
+
     /// The deployment's policy as it is in force, for the start banner.
     #[wasm_bindgen(getter, unchecked_return_type = "Rules")]
     pub fn policy(&self) -> JsResult<JsValue> {
@@ -279,6 +302,15 @@ fn admission(rules: &Rules, decision: Decision) -> Admission {
     Admission { allowed: decision.allowed(), refusal: decision.refusal, write }
 }
 
+/// A send the stored rule set stops: the address's result, and whether
+/// it is refused (in `monitor` mode it is only logged).
+#[derive(Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Screening {
+    delivery: crate::provider::Delivery,
+    refused: bool,
+}
+
 /// One SendOtpMessage, checked.
 #[wasm_bindgen]
 pub struct Sending {
@@ -309,6 +341,40 @@ impl Sending {
     #[wasm_bindgen(getter, js_name = numberKey)]
     pub fn number_key(&self) -> String {
         self.number_key.clone()
+    }
+
+    /// Where the application's rule set (its protect configuration) is stored.
+    #[wasm_bindgen(getter, js_name = ruleSetKey)]
+    pub fn rule_set_key(&self) -> String {
+        crate::protect::document::storage_key(&self.application_id)
+    }
+
+    /// The DestinationIdentity, E.164: the key of the send's result.
+    #[wasm_bindgen(getter, js_name = destinationIdentity)]
+    pub fn destination_identity(&self) -> String {
+        self.params.destination_identity.clone()
+    }
+
+    /// What the rule set stored under `ruleSetKey` (null when none) says of
+    /// this send: null to go on, or the address's result and whether it is
+    /// refused (false in `monitor` mode: log it and send).
+    #[wasm_bindgen(unchecked_return_type = "Screening | null")]
+    pub fn screen(
+        &self,
+        stored: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        let delivery = crate::protect::screen(
+            &self.shared.secrets,
+            &self.application_id,
+            &self.params.destination_identity,
+            stored.as_deref(),
+            now_ms,
+        )
+        .map_err(to_js_error)?;
+        let refused = self.rules.mode == Mode::Enforce;
+        to_js(&delivery.map(|delivery| Screening { delivery, refused }))
     }
 
     /// Whether the policy judges this send at all (false: mode `off`, and
