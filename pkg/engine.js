@@ -293,6 +293,21 @@ export class Provider {
     return call(() => this.#core().request(sms, nowMs));
   }
 
+  /** Whether the provider takes feedback on the messages it sent (AWS End User Messaging). */
+  get takesFeedback() {
+    return call(() => this.#core().takesFeedback);
+  }
+
+  /** The provider's id of the message `answer` sent, when it takes feedback on it (AWS End User Messaging); else null. */
+  feedbackId(answer) {
+    return call(() => this.#core().feedbackId(answer)) ?? null;
+  }
+
+  /** The request that reports the message `feedbackId` received, signed at `nowMs`; null for a provider without feedback. */
+  feedbackRequest(feedbackId, nowMs = Date.now()) {
+    return call(() => this.#core().feedbackRequest(feedbackId, nowMs));
+  }
+
   /** `{ DeliveryStatus, StatusCode, StatusMessage }` for what came back: `{ kind: "http", status, headers, body }`, `{ kind: "timeout" }` or `{ kind: "network-error" }`. */
   result(answer) {
     return call(() => this.#core().result(answer));
@@ -306,6 +321,11 @@ export class Provider {
  */
 export function hostResult(answer) {
   return call(() => core.hostResult(answer));
+}
+
+/** Where the provider's message id of the code stored under `storageKey` is kept for feedback. */
+export function feedbackKey(storageKey) {
+  return call(() => core.feedbackKey(storageKey));
 }
 
 /** Throws unless `url` is a URL a provider takes; the error names `name`, never the URL. */

@@ -1,7 +1,7 @@
 // SendOtpMessage and VerifyOtpMessage with I/O: an engine (the rules), a
 // store (the state) and a transport (the SMS). Every decision is the
 // engine's; this file only moves records and messages.
-import { OtpEngine, hostResult } from "./engine.js";
+import { OtpEngine, feedbackKey, hostResult } from "./engine.js";
 import { PinpointError } from "./errors.js";
 
 /** Compare-and-swap rounds before a request gives up under contention. */
@@ -80,8 +80,9 @@ export class OtpService {
         await this.#storeCall(() => this.#store.set(sent.storageKey, sent.record, sent.ttlSeconds));
       }
       await this.#retire(sending);
-      const delivery = await this.#deliver(sent.sms);
+      const { feedbackId, ...delivery } = await this.#deliver(sent.sms);
       if (delivery.DeliveryStatus !== "SUCCESSFUL") await this.#withdraw(sent);
+      else if (typeof feedbackId === "string") await this.#keepFeedbackId(sent, feedbackId);
       this.#log({ event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus });
       return {
         ApplicationId: applicationId,
@@ -108,10 +109,11 @@ export class OtpService {
         reservedAt = this.#clock();
         await this.#judge(applicationId, verification.numberKey, (history) => verification.reserve(history, reservedAt));
       }
-      const result = await stepInStore(verification, this.#guardedStore(), this.#clock);
+      const { step: result, key } = await stepInStore(verification, this.#guardedStore(), this.#clock);
       // Only a wrong code keeps counting against the number.
       if (reservedAt !== undefined && result.reason !== "Mismatch") await this.#release(verification, reservedAt);
       this.#log({ event: "verify", applicationId, reason: result.reason });
+      if (result.valid) await this.#feedback(key);
       return { Valid: result.valid };
     } finally {
       verification.free();
@@ -205,6 +207,45 @@ export class OtpService {
       if (written) return;
     }
     throw new PinpointError("TooManyRequestsException", "Too many requests for this number at once; try again.");
+  }
+
+  /**
+   * Keeps the provider's id of a delivered code's message, as long as the
+   * code, so a valid verify can report it received. A failure only loses
+   * the feedback.
+   */
+  async #keepFeedbackId(sent, feedbackId) {
+    try {
+      await this.#store.set(feedbackKey(sent.storageKey), feedbackId, sent.ttlSeconds);
+    } catch (error) {
+      this.#log({ event: "store-error", during: "feedback", error: errorKind(error) });
+    }
+  }
+
+  /**
+   * After a valid verify: reports the code's message received to the
+   * provider (AWS End User Messaging's PutMessageFeedback), bounded by the
+   * transport timeout. Never fails the verify: a failure is logged.
+   */
+  async #feedback(storageKey) {
+    if (typeof this.#transport.feedback !== "function" || this.#transport.takesFeedback === false) return;
+    const key = feedbackKey(storageKey);
+    let timer;
+    try {
+      const kept = await this.#store.get(key);
+      if (!kept) return;
+      await this.#store.compareAndSwap(key, kept.version, null);
+      const timedOut = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(TIMED_OUT), this.#transportTimeoutMs);
+      });
+      const answer = await Promise.race([this.#transport.feedback(kept.value), timedOut]);
+      if (answer === TIMED_OUT) this.#log({ event: "feedback", status: "TIMEOUT", afterMs: this.#transportTimeoutMs });
+      else if (answer) this.#log({ event: "feedback", status: answer.DeliveryStatus, statusCode: answer.StatusCode, message: answer.StatusMessage });
+    } catch (error) {
+      this.#log({ event: "feedback", status: "ERROR", error: errorKind(error) });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Takes back a reserved guess; a failure only leaves the guess counted. */
@@ -309,7 +350,7 @@ function errorKind(error) {
  * version (under the current secret's key, then, while it holds nothing,
  * under each older secret's), lets the engine decide, and writes back or deletes only if the
  * version is unchanged, starting over if it changed. Answers the engine's
- * whole step (reason and attempts left included); throws
+ * whole step (reason and attempts left included; OtpService also learns the key it was found under); throws
  * TooManyRequestsException when the record keeps changing under it.
  * (No per-number budget: OtpService.verify adds that.)
  *
@@ -320,7 +361,7 @@ function errorKind(error) {
 export async function verifyInStore(engine, store, applicationId, parameters, clock = Date.now) {
   const verification = engine.verification(applicationId, parameters);
   try {
-    return await stepInStore(verification, store, clock);
+    return (await stepInStore(verification, store, clock)).step;
   } finally {
     verification.free();
   }
@@ -339,7 +380,7 @@ async function stepInStore(verification, store, clock) {
         action.kind === "write" ? action.record : null,
         action.kind === "write" ? action.ttlSeconds : undefined,
       ));
-    if (done) return step;
+    if (done) return { step, key };
   }
   throw new PinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
 }

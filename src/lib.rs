@@ -10,6 +10,7 @@ pub mod body;
 pub mod code;
 pub mod dlt;
 pub mod error;
+pub mod feedback;
 pub mod hash;
 pub mod identity;
 pub mod limits;
