@@ -1,5 +1,5 @@
 import type {
-  EngineOptions, OtpEngine, Parameters, SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters, VerifyStep,
+  EngineOptions, OtpEngine, Parameters, ProtectResponse, SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters, VerifyStep,
 } from "./engine.js";
 import type { OtpStore } from "./stores/types.js";
 import type { Delivery, SmsTransport } from "./transports/types.js";
@@ -61,7 +61,25 @@ export declare class OtpService {
     parameters: Parameters<SendOtpMessageRequestParameters>,
     options?: { requestId?: string },
   ): Promise<MessageResponse>;
+  /**
+   * Checks a valid verify's code; with a transport that takes feedback
+   * (AWS End User Messaging), then reports its message received, bounded by
+   * `transportTimeoutMs`; a failed report is logged, never thrown.
+   */
   verify(applicationId: string, parameters: Parameters<VerifyOtpMessageRequestParameters>): Promise<VerificationResponse>;
+  /**
+   * A request of the protect-configuration API (PinpointSMSVoiceV2's JSON
+   * 1.0 protocol; `target` is its X-Amz-Target, `body` its bytes), applied
+   * to the application's stored rule set with compare-and-swap. Answers the
+   * HTTP response to send, errors in the protocol's shapes included; throws
+   * only what the store throws (InternalServerErrorException) or
+   * TooManyRequestsException when the rule set keeps changing under it.
+   */
+  protect(
+    target: string | null,
+    body: Uint8Array,
+    options: { region: string; applicationIds?: string[] | null; requestId: string },
+  ): Promise<ProtectResponse>;
 }
 
 /**
