@@ -11,7 +11,9 @@
 //! lists several secrets, lookups try each secret's hash, and every write
 //! seals the document's numbers again under the current one.
 //!
-//! `{"v":1,"countries":{"SMS":{"CU":"BLOCK"}},"numbers":[{"k":"<hash>","n":"<nonce+sealed>","a":"BLOCK","c":<created ms>,"e":<expires ms>}]}`
+//! `{"v":1,"countries":{"SMS:CU":"BLOCK"},"numbers":["<hash>.<nonce+sealed>.<A|B>.<created ms>.<expires ms or empty>"]}`,
+//! the overrides in the order of their hashes (an order for paging that
+//! tells nothing of the numbers).
 
 use crate::error::{Error, Exception};
 use crate::hash::{base64url, sha256};
@@ -35,7 +37,7 @@ const FORMAT: u32 = 1;
 const NONCE_BYTES: usize = 24;
 
 /// A number override's action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum OverrideAction {
     /// Deliver to this number whatever the country and pumping rules say.
@@ -66,21 +68,52 @@ pub fn storage_key(application_id: &str) -> String {
     format!("{KEY_PREFIX}{}", base64url(&sha256(&input)))
 }
 
-/// A number override as stored: the number only sealed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A number override as stored, the number only sealed: one dotted string
+/// (`key.sealed.A|B.created.expires`), ordered by its key.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 struct StoredOverride {
     /// The keyed hash of (application, number), base64url.
-    #[serde(rename = "k")]
     key: String,
     /// Nonce and sealed number, base64url.
-    #[serde(rename = "n")]
     sealed: String,
-    #[serde(rename = "a")]
     action: OverrideAction,
-    #[serde(rename = "c")]
     created_ms: u64,
-    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
     expires_ms: Option<u64>,
+}
+
+impl From<StoredOverride> for String {
+    fn from(o: StoredOverride) -> String {
+        let action = if o.action == OverrideAction::Allow { "A" } else { "B" };
+        let expires = o.expires_ms.map(|e| e.to_string()).unwrap_or_default();
+        format!("{}.{}.{action}.{}.{expires}", o.key, o.sealed, o.created_ms)
+    }
+}
+
+impl TryFrom<String> for StoredOverride {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<StoredOverride, &'static str> {
+        const BAD: &str = "a number override is unreadable";
+        let fields: Vec<&str> = text.split('.').collect();
+        let [key, sealed, action, created, expires] = fields[..] else { return Err(BAD) };
+        let action = match action {
+            "A" => OverrideAction::Allow,
+            "B" => OverrideAction::Block,
+            _ => return Err(BAD),
+        };
+        let expires_ms = match expires {
+            "" => None,
+            e => Some(e.parse().map_err(|_| BAD)?),
+        };
+        Ok(StoredOverride {
+            key: key.to_owned(),
+            sealed: sealed.to_owned(),
+            action,
+            created_ms: created.parse().map_err(|_| BAD)?,
+            expires_ms,
+        })
+    }
 }
 
 /// A number override as read back, its number opened.
@@ -103,9 +136,9 @@ pub struct NumberOverride {
 pub struct RuleSetDocument {
     #[serde(rename = "v")]
     format: u32,
-    /// Number capability (`SMS`, …) → ISO country code → status.
+    /// `<number capability>:<ISO country code>` (`SMS:CU`) → status.
     #[serde(default)]
-    countries: BTreeMap<String, BTreeMap<String, ProtectStatus>>,
+    countries: BTreeMap<String, ProtectStatus>,
     #[serde(default)]
     numbers: Vec<StoredOverride>,
 }
@@ -148,9 +181,15 @@ impl RuleSetDocument {
         serde_json::to_string(self).expect("a rule set serializes")
     }
 
-    /// The country rules for a number capability.
-    pub fn country_rules(&self, capability: &str) -> BTreeMap<String, ProtectStatus> {
-        self.countries.get(capability).cloned().unwrap_or_default()
+    /// The country rules for a number capability, by country code, in order.
+    pub fn country_rules(&self, capability: &str) -> Vec<(&str, ProtectStatus)> {
+        self.countries
+            .iter()
+            .filter_map(|(key, status)| {
+                let country = key.strip_prefix(capability)?.strip_prefix(':')?;
+                Some((country, *status))
+            })
+            .collect()
     }
 
     /// Sets the given countries' rules for a number capability; the others stay.
@@ -159,8 +198,9 @@ impl RuleSetDocument {
         capability: &str,
         updates: &BTreeMap<String, ProtectStatus>,
     ) {
-        let rules = self.countries.entry(capability.to_owned()).or_default();
-        rules.extend(updates.iter().map(|(country, status)| (country.clone(), *status)));
+        let keyed =
+            updates.iter().map(|(country, status)| (format!("{capability}:{country}"), *status));
+        self.countries.extend(keyed);
     }
 
     /// The action of the override in force for `number` at `now_ms`, if any.
@@ -176,16 +216,14 @@ impl RuleSetDocument {
         self.numbers.iter().find(|o| live(o, now_ms) && keys.contains(&o.key)).map(|o| o.action)
     }
 
-    /// Every override in force, opened, in the order of their hashes (a
-    /// stable order for paging that tells nothing of the numbers).
+    /// Every override in force, opened, in the order of their hashes.
     pub fn overrides(
         &self,
         secrets: &Secrets,
         application_id: &str,
         now_ms: u64,
     ) -> Vec<NumberOverride> {
-        let mut opened: Vec<NumberOverride> = self
-            .numbers
+        self.numbers
             .iter()
             .filter(|o| live(o, now_ms))
             .filter_map(|o| {
@@ -198,9 +236,7 @@ impl RuleSetDocument {
                     key: o.key.clone(),
                 })
             })
-            .collect();
-        opened.sort_by(|a, b| a.key.cmp(&b.key));
-        opened
+            .collect()
     }
 
     /// Puts an override for `number`, replacing one there. False when the
@@ -224,7 +260,9 @@ impl RuleSetDocument {
             return Ok(false);
         }
         let sealed = seal(current, application_id, &key, number, fill)?;
-        self.numbers.push(StoredOverride { key, sealed, action, created_ms: now_ms, expires_ms });
+        let at = self.numbers.partition_point(|o| o.key < key);
+        let entry = StoredOverride { key, sealed, action, created_ms: now_ms, expires_ms };
+        self.numbers.insert(at, entry);
         Ok(true)
     }
 
@@ -272,6 +310,8 @@ impl RuleSetDocument {
                 None => {}
             }
         }
+        // Resealed entries have new keys: back into the keys' order.
+        crate::sigv4::sort_small(&mut kept);
         self.numbers = kept;
         Ok(())
     }
@@ -457,18 +497,29 @@ pub(crate) mod tests {
             "a replacement fits"
         );
         assert!(doc.encode().len() < 128 * 1024, "{} bytes", doc.encode().len());
-        doc.update_countries("SMS", &[("CU".into(), ProtectStatus::Block)].into());
         doc.update_countries("SMS", &[("GB".into(), ProtectStatus::Monitor)].into());
+        doc.update_countries("SMS", &[("CU".into(), ProtectStatus::Block)].into());
+        doc.update_countries("SMSX", &[("CU".into(), ProtectStatus::Allow)].into());
         assert_eq!(
             doc.country_rules("SMS"),
-            [("CU".into(), ProtectStatus::Block), ("GB".into(), ProtectStatus::Monitor)].into()
+            [("CU", ProtectStatus::Block), ("GB", ProtectStatus::Monitor)]
         );
         assert!(doc.country_rules("VOICE").is_empty());
+        let keys: Vec<&str> = doc.numbers.iter().map(|o| o.key.as_str()).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "kept in the keys' order");
     }
 
     #[test]
     fn unreadable_documents_are_internal_errors_and_keys_name_the_application() {
-        for bad in ["", "{", r#"{"v":2}"#, r#"{"v":1,"numbers":[{"k":1}]}"#] {
+        for bad in [
+            "",
+            "{",
+            r#"{"v":2}"#,
+            r#"{"v":1,"numbers":[{"k":1}]}"#,
+            r#"{"v":1,"numbers":["k.n.X.1."]}"#,
+            r#"{"v":1,"numbers":["k.n.A.1"]}"#,
+            r#"{"v":1,"numbers":["k.n.A.x."]}"#,
+        ] {
             let e = RuleSetDocument::decode(Some(bad)).unwrap_err();
             assert_eq!(e.exception, Exception::InternalServerError, "{bad}");
         }

@@ -1,6 +1,10 @@
 //! The five operations: each request read and checked against the service
 //! model's shapes (every member at fault named at once, as AWS does), then
 //! applied to the stored rule set, answering the model's result shape.
+//!
+//! Members are read as raw JSON and each into its own type, so that one
+//! wrong member doesn't hide the others (and no generic JSON value, whose
+//! code the .wasm would carry, is needed).
 
 use super::configuration::Configuration;
 use super::document::{self, Fill, OverrideAction, ProtectStatus, RuleSetDocument};
@@ -8,25 +12,43 @@ use super::protocol::{ApiError, ErrorType, FieldProblem, Operation, ProtectRespo
 use crate::body;
 use crate::record::Secrets;
 use crate::sigv4::ms_from_amz_date;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::value::RawValue;
 use std::collections::BTreeMap;
+
+type Raw = Option<Box<RawValue>>;
 
 /// Every member any of the five operations takes; each operation reads its
 /// own and ignores the rest, as AWS ignores members it doesn't know.
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Members {
-    protect_configuration_id: Option<Value>,
-    destination_phone_number: Option<Value>,
-    action: Option<Value>,
-    expiration_timestamp: Option<Value>,
-    client_token: Option<Value>,
-    filters: Option<Value>,
-    next_token: Option<Value>,
-    max_results: Option<Value>,
-    number_capability: Option<Value>,
-    country_rule_set_updates: Option<Value>,
+    protect_configuration_id: Raw,
+    destination_phone_number: Raw,
+    action: Raw,
+    expiration_timestamp: Raw,
+    client_token: Raw,
+    filters: Raw,
+    next_token: Raw,
+    max_results: Raw,
+    number_capability: Raw,
+    country_rule_set_updates: Raw,
+}
+
+/// A `ProtectConfigurationRuleSetNumberOverrideFilterItem`, its members raw.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct FilterItem {
+    name: Raw,
+    values: Raw,
+}
+
+/// A `ProtectConfigurationCountryRuleSetInformation`, its member raw.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CountryInformation {
+    protect_status: Raw,
 }
 
 const NUMBER_CAPABILITIES: [&str; 4] = ["SMS", "VOICE", "MMS", "RCS"];
@@ -74,6 +96,90 @@ pub struct Outcome {
     pub response: ProtectResponse,
 }
 
+/// The result shapes: every one starts with the configuration's ARN and id.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Answer<'a> {
+    protect_configuration_arn: &'a str,
+    protect_configuration_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number_capability: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country_rule_set: Option<CountryRuleSet<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_set_number_overrides: Option<Vec<OverrideAnswer<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<&'a str>,
+    // A number override's members, for Put and Delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    destination_phone_number: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_timestamp: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<OverrideAction>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiration_timestamp: Option<u64>,
+}
+
+impl<'a> Answer<'a> {
+    /// With a number override's members, for Put and Delete.
+    fn with_override(self, o: OverrideAnswer<'a>) -> Answer<'a> {
+        Answer {
+            destination_phone_number: Some(o.destination_phone_number),
+            created_timestamp: Some(o.created_timestamp),
+            action: Some(o.action),
+            expiration_timestamp: o.expiration_timestamp,
+            ..self
+        }
+    }
+}
+
+/// `ProtectConfigurationCountryRuleSet`: country code → `{ProtectStatus}`.
+struct CountryRuleSet<'a>(Vec<(&'a str, ProtectStatus)>);
+
+/// `ProtectConfigurationCountryRuleSetInformation`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CountryRule {
+    protect_status: ProtectStatus,
+}
+
+impl Serialize for CountryRuleSet<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rules = self.0.iter().map(|(country, s)| (country, CountryRule { protect_status: *s }));
+        serializer.collect_map(rules)
+    }
+}
+
+/// `ProtectConfigurationRuleSetNumberOverride`: timestamps in epoch seconds,
+/// as the JSON protocol writes them. (No `IsoCountryCode`: numbers have no
+/// country in this build yet.)
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct OverrideAnswer<'a> {
+    destination_phone_number: &'a str,
+    created_timestamp: u64,
+    action: OverrideAction,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiration_timestamp: Option<u64>,
+}
+
+impl<'a> OverrideAnswer<'a> {
+    fn new(
+        number: &'a str,
+        action: OverrideAction,
+        created_ms: u64,
+        expires_ms: Option<u64>,
+    ) -> Self {
+        OverrideAnswer {
+            destination_phone_number: number,
+            created_timestamp: created_ms / 1000,
+            action,
+            expiration_timestamp: expires_ms.map(|ms| ms / 1000),
+        }
+    }
+}
+
 impl ProtectCall {
     /// Reads and checks a request: the operation from `X-Amz-Target`, the
     /// body as the model's input shape, the configuration among the
@@ -91,17 +197,21 @@ impl ProtectCall {
         let id = c.string(
             "ProtectConfigurationId",
             &members.protect_configuration_id,
-            1,
+            true,
             256,
             |s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_:/-".contains(&b)),
             "[A-Za-z0-9_:/-]+",
         );
+        let capability = |c: &mut Checker| {
+            c.enumerated("NumberCapability", &members.number_capability, &NUMBER_CAPABILITIES, true)
+                .unwrap_or_default()
+        };
         let request = match operation {
             Operation::PutNumberOverride => {
                 c.string(
                     "ClientToken",
                     &members.client_token,
-                    1,
+                    false,
                     64,
                     |s| s.bytes().all(|b| (b'!'..=b'~').contains(&b)),
                     "[!-~]+",
@@ -124,7 +234,7 @@ impl ProtectCall {
             },
             Operation::ListNumberOverrides => {
                 let filters = c.filters(&members.filters);
-                let token = c.string("NextToken", &members.next_token, 1, 1024, |_| true, ".+");
+                let token = c.string("NextToken", &members.next_token, false, 1024, |_| true, ".+");
                 let max_results = c.integer("MaxResults", &members.max_results, 1, 100);
                 Checked::List {
                     filters,
@@ -133,26 +243,10 @@ impl ProtectCall {
                 }
             }
             Operation::UpdateCountryRuleSet => Checked::Update {
-                capability: c
-                    .enumerated(
-                        "NumberCapability",
-                        &members.number_capability,
-                        &NUMBER_CAPABILITIES,
-                        true,
-                    )
-                    .unwrap_or_default(),
+                capability: capability(&mut c),
                 updates: c.country_updates(&members.country_rule_set_updates),
             },
-            Operation::GetCountryRuleSet => Checked::Get {
-                capability: c
-                    .enumerated(
-                        "NumberCapability",
-                        &members.number_capability,
-                        &NUMBER_CAPABILITIES,
-                        true,
-                    )
-                    .unwrap_or_default(),
-            },
+            Operation::GetCountryRuleSet => Checked::Get { capability: capability(&mut c) },
         };
         if !c.problems.is_empty() {
             return Err(ApiError::fields(c.problems));
@@ -178,17 +272,30 @@ impl ProtectCall {
         let internal = |e: crate::Error| ApiError::from_error(&e);
         let mut doc = RuleSetDocument::decode(stored).map_err(internal)?;
         let app = self.configuration.application_id.as_str();
-        let head = self.head();
-        let answer = |write: Option<&RuleSetDocument>, body: Map<String, Value>| Outcome {
+        let mut answer = Answer {
+            protect_configuration_arn: &self.configuration.arn,
+            protect_configuration_id: &self.configuration.id,
+            number_capability: None,
+            country_rule_set: None,
+            rule_set_number_overrides: None,
+            next_token: None,
+            destination_phone_number: None,
+            created_timestamp: None,
+            action: None,
+            expiration_timestamp: None,
+        };
+        let outcome = |write: Option<&RuleSetDocument>, answer: &Answer| Outcome {
             write: write.map(RuleSetDocument::encode),
-            response: ProtectResponse::ok(&Value::Object(body)),
+            response: ProtectResponse::ok(answer),
         };
         match &self.request {
             Checked::Put { number, action, expires_ms } => {
                 if expires_ms.is_some_and(|e| e <= now_ms) {
                     return Err(ApiError::fields(vec![FieldProblem {
                         name: "ExpirationTimestamp".into(),
-                        message: "Value at 'ExpirationTimestamp' failed to satisfy constraint: Member must be in the future".into(),
+                        message: "Value at 'ExpirationTimestamp' failed to satisfy constraint: \
+                                  Member must be in the future"
+                            .into(),
                     }]));
                 }
                 let fits = doc
@@ -203,9 +310,9 @@ impl ProtectCall {
                         ),
                     ));
                 }
-                let mut body = head;
-                body.extend(override_members(number, *action, now_ms, *expires_ms));
-                Ok(answer(Some(&doc), body))
+                let answer =
+                    answer.with_override(OverrideAnswer::new(number, *action, now_ms, *expires_ms));
+                Ok(outcome(Some(&doc), &answer))
             }
             Checked::Delete { number } => {
                 let removed = doc.remove(secrets, app, number, now_ms, fill).map_err(internal)?;
@@ -219,9 +326,13 @@ impl ProtectCall {
                         ),
                     ));
                 };
-                let mut body = head;
-                body.extend(override_members(number, o.action, o.created_ms, o.expires_ms));
-                Ok(answer(Some(&doc), body))
+                let answer = answer.with_override(OverrideAnswer::new(
+                    number,
+                    o.action,
+                    o.created_ms,
+                    o.expires_ms,
+                ));
+                Ok(outcome(Some(&doc), &answer))
             }
             Checked::List { filters, after, max_results } => {
                 let mut listed = doc.overrides(secrets, app, now_ms);
@@ -237,92 +348,34 @@ impl ProtectCall {
                 }
                 let more = listed.len() > *max_results;
                 listed.truncate(*max_results);
-                let mut body = head;
-                let items: Vec<Value> = listed
-                    .iter()
-                    .map(|o| {
-                        Value::Object(override_members(
-                            &o.number,
-                            o.action,
-                            o.created_ms,
-                            o.expires_ms,
-                        ))
-                    })
-                    .collect();
-                if more {
-                    let last = listed.last().expect("a full page").key.clone();
-                    body.insert("NextToken".into(), Value::String(last));
-                }
-                body.insert("RuleSetNumberOverrides".into(), Value::Array(items));
-                Ok(answer(None, body))
+                answer.next_token = listed.last().filter(|_| more).map(|o| o.key.as_str());
+                answer.rule_set_number_overrides = Some(
+                    listed
+                        .iter()
+                        .map(|o| {
+                            OverrideAnswer::new(&o.number, o.action, o.created_ms, o.expires_ms)
+                        })
+                        .collect(),
+                );
+                Ok(outcome(None, &answer))
             }
             Checked::Update { capability, updates } => {
                 doc.update_countries(capability, updates);
-                let mut body = head;
-                body.insert("NumberCapability".into(), Value::String(capability.clone()));
-                body.insert("CountryRuleSet".into(), country_rule_set(&doc, capability));
-                Ok(answer(Some(&doc), body))
+                answer.number_capability = Some(capability);
+                answer.country_rule_set = Some(country_rule_set(&doc, capability));
+                Ok(outcome(Some(&doc), &answer))
             }
             Checked::Get { capability } => {
-                let mut body = head;
-                body.insert("NumberCapability".into(), Value::String(capability.clone()));
-                body.insert("CountryRuleSet".into(), country_rule_set(&doc, capability));
-                Ok(answer(None, body))
+                answer.number_capability = Some(capability);
+                answer.country_rule_set = Some(country_rule_set(&doc, capability));
+                Ok(outcome(None, &answer))
             }
         }
     }
-
-    /// `ProtectConfigurationArn` and `ProtectConfigurationId`, which every result starts with.
-    fn head(&self) -> Map<String, Value> {
-        let mut body = Map::new();
-        body.insert(
-            "ProtectConfigurationArn".into(),
-            Value::String(self.configuration.arn.clone()),
-        );
-        body.insert("ProtectConfigurationId".into(), Value::String(self.configuration.id.clone()));
-        body
-    }
 }
 
-/// A `ProtectConfigurationRuleSetNumberOverride`'s members; timestamps in
-/// epoch seconds, as the JSON protocol writes them. (No `IsoCountryCode`:
-/// numbers have no country in this build yet.)
-fn override_members(
-    number: &str,
-    action: OverrideAction,
-    created_ms: u64,
-    expires_ms: Option<u64>,
-) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("DestinationPhoneNumber".into(), Value::String(number.to_owned()));
-    m.insert("CreatedTimestamp".into(), seconds(created_ms));
-    m.insert("Action".into(), json!(action));
-    if let Some(expires) = expires_ms {
-        m.insert("ExpirationTimestamp".into(), seconds(expires));
-    }
-    m
-}
-
-fn seconds(ms: u64) -> Value {
-    if ms % 1000 == 0 {
-        json!(ms / 1000)
-    } else {
-        json!(ms as f64 / 1000.0)
-    }
-}
-
-fn country_rule_set(doc: &RuleSetDocument, capability: &str) -> Value {
-    #[derive(Serialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Information {
-        protect_status: ProtectStatus,
-    }
-    let rules: BTreeMap<String, Information> = doc
-        .country_rules(capability)
-        .into_iter()
-        .map(|(country, protect_status)| (country, Information { protect_status }))
-        .collect();
-    json!(rules)
+fn country_rule_set<'a>(doc: &'a RuleSetDocument, capability: &str) -> CountryRuleSet<'a> {
+    CountryRuleSet(doc.country_rules(capability))
 }
 
 /// Whether an override passes one filter (any of its values).
@@ -334,7 +387,9 @@ fn matches(o: &document::NumberOverride, name: &str, values: &[String]) -> bool 
             .any(|t| ms.is_some_and(|ms| if before { ms < t } else { ms > t }))
     };
     match name {
-        "action" => values.iter().any(|v| json!(o.action) == json!(v)),
+        "action" => values
+            .iter()
+            .any(|v| *v == if o.action == OverrideAction::Allow { "ALLOW" } else { "BLOCK" }),
         "destination-phone-number-begins-with" => values.iter().any(|v| {
             let digits = v.strip_prefix('+').unwrap_or(v);
             o.number[1..].starts_with(digits)
@@ -362,6 +417,11 @@ fn is_key(token: &str) -> bool {
     token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// A raw member as `T`, if it is one.
+fn read<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
+    serde_json::from_str(raw.get()).ok()
+}
+
 /// Checks members against the model's constraints, keeping every problem.
 #[derive(Default)]
 struct Checker {
@@ -379,78 +439,72 @@ impl Checker {
         });
     }
 
-    /// A required member: None (and a problem) when absent or null.
-    fn present<'a>(
-        &mut self,
-        name: &str,
-        value: &'a Option<Value>,
-        required: bool,
-    ) -> Option<&'a Value> {
-        match value {
-            None | Some(Value::Null) => {
+    /// A member given (null counts as absent); a problem when a required one is not.
+    fn present<'a>(&mut self, name: &str, value: &'a Raw, required: bool) -> Option<&'a RawValue> {
+        match value.as_deref() {
+            Some(raw) if raw.get() != "null" => Some(raw),
+            _ => {
                 if required {
                     self.problem(name, "Member must not be null");
                 }
                 None
             }
-            Some(v) => Some(v),
         }
     }
 
+    /// A string of 1 to `max` characters matching `pattern`.
     fn string(
         &mut self,
         name: &str,
-        value: &Option<Value>,
-        min: usize,
+        value: &Raw,
+        required: bool,
         max: usize,
         pattern: impl Fn(&str) -> bool,
         pattern_text: &str,
     ) -> Option<String> {
-        let required = name == "ProtectConfigurationId";
-        let v = self.present(name, value, required)?;
-        let Some(s) = v.as_str() else {
+        let raw = self.present(name, value, required)?;
+        let Some(s) = read::<String>(raw) else {
             self.problem(name, "Member must be a string");
             return None;
         };
         let length = s.chars().count();
-        if length < min || length > max {
-            self.problem(name, format!("Member must have length between {min} and {max}"));
+        if length < 1 || length > max {
+            self.problem(name, format!("Member must have length between 1 and {max}"));
             None
-        } else if !pattern(s) {
+        } else if !pattern(&s) {
             self.problem(
                 name,
                 format!("Member must satisfy regular expression pattern: {pattern_text}"),
             );
             None
         } else {
-            Some(s.to_owned())
+            Some(s)
         }
     }
 
     /// `PhoneNumber`: `\+?[1-9][0-9]{1,18}`, kept as E.164 with its `+`.
-    fn phone_number(&mut self, value: &Option<Value>) -> Option<String> {
+    fn phone_number(&mut self, value: &Raw) -> Option<String> {
         const NAME: &str = "DestinationPhoneNumber";
-        self.present(NAME, value, true)?;
         let ok = |s: &str| {
             let digits = s.strip_prefix('+').unwrap_or(s).as_bytes();
             (2..=19).contains(&digits.len())
                 && (b'1'..=b'9').contains(&digits[0])
                 && digits.iter().all(u8::is_ascii_digit)
         };
-        let s = self.string(NAME, value, 1, 20, ok, r"\+?[1-9][0-9]{1,18}")?;
+        let s = self.string(NAME, value, true, 20, ok, r"\+?[1-9][0-9]{1,18}")?;
         Some(if s.starts_with('+') { s } else { format!("+{s}") })
     }
 
     fn enumerated(
         &mut self,
         name: &str,
-        value: &Option<Value>,
+        value: &Raw,
         set: &[&str],
         required: bool,
     ) -> Option<String> {
-        let v = self.present(name, value, required)?;
-        match v.as_str() {
-            Some(s) if set.contains(&s) => Some(s.to_owned()),
+        let raw = self.present(name, value, required)?;
+        match read::<String>(raw) {
+            Some(s) if set.contains(&s.as_str()) => Some(s),
             _ => {
                 self.problem(
                     name,
@@ -462,9 +516,9 @@ impl Checker {
     }
 
     /// A timestamp: epoch seconds, as the JSON protocol sends it.
-    fn timestamp(&mut self, name: &str, value: &Option<Value>) -> Option<u64> {
-        let v = self.present(name, value, false)?;
-        match v.as_f64() {
+    fn timestamp(&mut self, name: &str, value: &Raw) -> Option<u64> {
+        let raw = self.present(name, value, false)?;
+        match read::<f64>(raw) {
             Some(s) if (0.0..=253_402_300_799.0).contains(&s) => Some((s * 1000.0).round() as u64),
             _ => {
                 self.problem(name, "Member must be a timestamp in epoch seconds");
@@ -473,26 +527,22 @@ impl Checker {
         }
     }
 
-    fn integer(&mut self, name: &str, value: &Option<Value>, min: u64, max: u64) -> Option<u64> {
-        let v = self.present(name, value, false)?;
-        match v.as_u64() {
+    fn integer(&mut self, name: &str, value: &Raw, min: u64, max: u64) -> Option<u64> {
+        let raw = self.present(name, value, false)?;
+        match read::<u64>(raw) {
             Some(n) if (min..=max).contains(&n) => Some(n),
-            Some(_) | None if v.is_number() => {
-                self.problem(name, format!("Member must have value between {min} and {max}"));
-                None
-            }
             _ => {
-                self.problem(name, "Member must be an integer");
+                self.problem(name, format!("Member must be an integer between {min} and {max}"));
                 None
             }
         }
     }
 
-    fn filters(&mut self, value: &Option<Value>) -> Vec<(String, Vec<String>)> {
+    fn filters(&mut self, value: &Raw) -> Vec<(String, Vec<String>)> {
         const NAME: &str = "Filters";
-        let Some(v) = self.present(NAME, value, false) else { return Vec::new() };
-        let Some(items) = v.as_array() else {
-            self.problem(NAME, "Member must be a list");
+        let Some(raw) = self.present(NAME, value, false) else { return Vec::new() };
+        let Some(items) = read::<Vec<FilterItem>>(raw) else {
+            self.problem(NAME, "Member must be a list of {Name, Values}");
             return Vec::new();
         };
         if items.len() > 100 {
@@ -502,21 +552,22 @@ impl Checker {
         let mut filters = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let at = format!("{NAME}.{}", i + 1);
-            let name = item.get("Name").cloned();
-            let name = self.enumerated(&format!("{at}.Name"), &name, &FILTER_NAMES, true);
-            let values = item.get("Values").and_then(Value::as_array);
-            let ok_value = |v: &Value| {
-                v.as_str().is_some_and(|s| {
-                    (1..=128).contains(&s.len())
-                        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/.:+_-".contains(&b))
-                })
+            let name = self.enumerated(&format!("{at}.Name"), &item.name, &FILTER_NAMES, true);
+            let ok_value = |s: &String| {
+                (1..=128).contains(&s.len())
+                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/.:+_-".contains(&b))
             };
+            let values = item.values.as_deref().and_then(read::<Vec<String>>);
             match values {
                 Some(list) if (1..=20).contains(&list.len()) && list.iter().all(ok_value) => {
-                    let list: Vec<String> = list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
-                    let timed = name.as_deref().is_some_and(|n| n.ends_with("-before") || n.ends_with("-after"));
+                    let timed = name
+                        .as_deref()
+                        .is_some_and(|n| n.ends_with("-before") || n.ends_with("-after"));
                     if timed && list.iter().any(|v| filter_time(v).is_none()) {
-                        self.problem(&format!("{at}.Values"), "Member must be timestamps (epoch seconds or ISO 8601 UTC)");
+                        self.problem(
+                            &format!("{at}.Values"),
+                            "Member must be timestamps (epoch seconds or ISO 8601 UTC)",
+                        );
                     } else if let Some(name) = name {
                         filters.push((name, list));
                     }
@@ -530,11 +581,11 @@ impl Checker {
         filters
     }
 
-    fn country_updates(&mut self, value: &Option<Value>) -> BTreeMap<String, ProtectStatus> {
+    fn country_updates(&mut self, value: &Raw) -> BTreeMap<String, ProtectStatus> {
         const NAME: &str = "CountryRuleSetUpdates";
-        let Some(v) = self.present(NAME, value, true) else { return BTreeMap::new() };
-        let Some(map) = v.as_object() else {
-            self.problem(NAME, "Member must be a map");
+        let Some(raw) = self.present(NAME, value, true) else { return BTreeMap::new() };
+        let Some(map) = read::<BTreeMap<String, CountryInformation>>(raw) else {
+            self.problem(NAME, "Member must be a map of country codes to {ProtectStatus}");
             return BTreeMap::new();
         };
         if map.is_empty() || map.len() > 300 {
@@ -542,8 +593,7 @@ impl Checker {
             return BTreeMap::new();
         }
         let mut updates = BTreeMap::new();
-        for (country, information) in map {
-            let at = format!("{NAME}.{country}");
+        for (country, information) in &map {
             if !(country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase())) {
                 self.problem(
                     &format!("{NAME}.key"),
@@ -551,18 +601,20 @@ impl Checker {
                 );
                 continue;
             }
-            let status = information.get("ProtectStatus").cloned();
             let status = self.enumerated(
-                &format!("{at}.ProtectStatus"),
-                &status,
+                &format!("{NAME}.{country}.ProtectStatus"),
+                &information.protect_status,
                 &["ALLOW", "BLOCK", "MONITOR", "FILTER"],
                 true,
             );
-            if let Some(status) = status {
-                let status: ProtectStatus =
-                    serde_json::from_value(Value::String(status)).expect("one of the enum's names");
-                updates.insert(country.clone(), status);
-            }
+            let status = match status.as_deref() {
+                Some("ALLOW") => ProtectStatus::Allow,
+                Some("BLOCK") => ProtectStatus::Block,
+                Some("MONITOR") => ProtectStatus::Monitor,
+                Some("FILTER") => ProtectStatus::Filter,
+                _ => continue,
+            };
+            updates.insert(country.clone(), status);
         }
         updates
     }
@@ -572,6 +624,7 @@ impl Checker {
 mod tests {
     use super::*;
     use crate::protect::document::tests::{counter, SECRET};
+    use serde_json::{json, Value};
 
     const NOW: u64 = 1_795_694_400_000;
     const APP: &str = "7353f53e6885409fa32d07cedexample";
@@ -661,7 +714,7 @@ mod tests {
         assert_eq!(
             allowed["RuleSetNumberOverrides"],
             json!([{
-                "DestinationPhoneNumber": "+447700900123", "CreatedTimestamp": 1_795_694_401.5, "Action": "ALLOW"
+                "DestinationPhoneNumber": "+447700900123", "CreatedTimestamp": 1_795_694_401, "Action": "ALLOW"
             }])
         );
         for (filter, count) in [

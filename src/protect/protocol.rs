@@ -5,7 +5,6 @@
 
 use crate::error::{Error, Exception};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
 
 /// What every target of this service starts with.
 pub const TARGET_PREFIX: &str = "PinpointSMSVoiceV2.";
@@ -214,28 +213,37 @@ impl ApiError {
 
     /// The HTTP answer: status, `x-amzn-ErrorType`, and the shape's members.
     pub fn response(&self, request_id: &str) -> ProtectResponse {
-        let mut body = Map::new();
-        body.insert("__type".into(), Value::String(self.kind.qualified()));
-        body.insert("Message".into(), Value::String(self.message.clone()));
-        if let Some(reason) = self.reason {
-            body.insert("Reason".into(), Value::String(reason.into()));
-        }
-        if !self.fields.is_empty() {
-            body.insert("Fields".into(), json!(self.fields));
-        }
-        if let Some((resource_type, id)) = &self.resource {
-            body.insert("ResourceType".into(), Value::String((*resource_type).into()));
-            body.insert("ResourceId".into(), Value::String(id.clone()));
-        }
-        if self.kind == ErrorType::InternalServer {
-            body.insert("RequestId".into(), Value::String(request_id.into()));
-        }
-        ProtectResponse {
-            status: self.kind.status(),
-            error_type: Some(self.kind.name()),
-            body: Value::Object(body).to_string(),
-        }
+        let body = ErrorBody {
+            error_type: self.kind.qualified(),
+            message: &self.message,
+            reason: self.reason,
+            fields: &self.fields,
+            resource_type: self.resource.as_ref().map(|(t, _)| *t),
+            resource_id: self.resource.as_ref().map(|(_, id)| id.as_str()),
+            request_id: (self.kind == ErrorType::InternalServer).then_some(request_id),
+        };
+        ProtectResponse { error_type: Some(self.kind.name()), ..ProtectResponse::ok(&body) }
+            .with_status(self.kind.status())
     }
+}
+
+/// An exception's body: `__type` and the members of its shape.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorBody<'a> {
+    #[serde(rename = "__type")]
+    error_type: String,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    fields: &'a [FieldProblem],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
 }
 
 /// An answer of this API as the host sends it.
@@ -259,11 +267,16 @@ impl ProtectResponse {
         let body = serde_json::to_string(value).expect("answers serialize");
         ProtectResponse { status: 200, error_type: None, body }
     }
+
+    fn with_status(self, status: u16) -> ProtectResponse {
+        ProtectResponse { status, ..self }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
     #[test]
     fn targets_name_the_five_operations_only() {

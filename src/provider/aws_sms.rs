@@ -131,10 +131,13 @@ impl AwsSms {
         Ok(HttpRequest {
             method: "POST",
             url: self.url.href(),
-            headers: [("content-type", CONTENT_TYPE.to_owned()), ("x-amz-target", target.to_owned())]
-                .into_iter()
-                .chain(signature)
-                .collect(),
+            headers: [
+                ("content-type", CONTENT_TYPE.to_owned()),
+                ("x-amz-target", target.to_owned()),
+            ]
+            .into_iter()
+            .chain(signature)
+            .collect(),
             body,
         })
     }
@@ -350,12 +353,13 @@ pub(super) mod tests {
         }
         assert!(aws.feedback_request("bad id", NOW).unwrap().is_err());
         // Other providers take no feedback.
-        let twilio = Provider::new(&ProviderSettings::Twilio(crate::provider::twilio::TwilioSettings {
-            account_sid: "AC00000000000000000000000000000000".into(),
-            auth_token: "t".into(),
-            base_url: None,
-        }))
-        .unwrap();
+        let twilio =
+            Provider::new(&ProviderSettings::Twilio(crate::provider::twilio::TwilioSettings {
+                account_sid: "AC00000000000000000000000000000000".into(),
+                auth_token: "t".into(),
+                base_url: None,
+            }))
+            .unwrap();
         assert!(twilio.feedback_request("x", NOW).is_none());
         assert_eq!(twilio.feedback_id(&sent), None);
     }

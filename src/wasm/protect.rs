@@ -76,10 +76,9 @@ impl ProtectCall {
         });
         let step = match outcome {
             Ok(o) => ProtectStep {
-                write: o.write.map(|document| RuleSetWrite {
-                    document,
-                    ttl_seconds: document::TTL_SECONDS,
-                }),
+                write: o
+                    .write
+                    .map(|document| RuleSetWrite { document, ttl_seconds: document::TTL_SECONDS }),
                 response: o.response,
             },
             Err(e) => ProtectStep { write: None, response: e.response(&self.request_id) },
