@@ -2,6 +2,8 @@
 // (generated into wasm/edge_otp.d.ts); this file declares the JS wrappers.
 import type {
   Admission,
+  Counter,
+  Screen,
   Delivery,
   EngineOptions,
   HistoryWrite,
@@ -13,7 +15,6 @@ import type {
   ProtectStep,
   ProviderSettings,
   RenderedMessage,
-  Screening,
   SendOtpMessageRequestParameters,
   SendResult,
   ValidateOptions,
@@ -26,6 +27,21 @@ import type {
 
 export type {
   Admission,
+  Counter,
+  CountryFigures,
+  CountryRules,
+  NumberOverride,
+  Origin,
+  OverrideAction,
+  PrefixFigures,
+  ProtectStatus,
+  RuleModes,
+  RuleSet,
+  Screen,
+  Source,
+  SpendCaps,
+  SpendFigures,
+  Verdict,
   Answer,
   AwsSmsSettings,
   Delivery,
@@ -52,7 +68,6 @@ export type {
   ProtectStep,
   ProviderSettings,
   RuleSetWrite,
-  Screening,
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendOtpParameters,
@@ -140,12 +155,34 @@ export interface OtpSending {
   readonly protected: boolean;
   /** Where the application's rule set (its protect configuration) is kept. */
   readonly ruleSetKey: string;
-  /** The DestinationIdentity, E.164: the key of the send's result. */
+  /** The DestinationIdentity: the key of the send's result. */
   readonly destinationIdentity: string;
-  /** What the rule set under `ruleSetKey` says: null to go on, or the address's result (`refused` false in monitor mode). */
-  screen(ruleSet: string | null | undefined, nowMs?: number): Screening | null;
+  /** Where the prefix's counters (the number less its last 3 digits) are kept. */
+  readonly prefixKey: string;
+  /** Where the country's counters are kept. */
+  readonly countryKey: string;
+  /** Where the application's spend is kept; absent when no spend cap is in force. */
+  readonly spendKey?: string;
+  /** The destination's ISO 3166-1 region, when known (protection on). */
+  readonly region?: string;
+  /** The SMS segments the code's message takes (counted when spend caps are set). */
+  readonly segments: number;
+  /**
+   * What the rule set (country rules, number overrides) says of this send:
+   * `stored` is what the store holds under `ruleSetKey` (the protect
+   * configuration's rule set, null when none), laid over OTP_POLICY's. A `blocked` result is the address's answer: send nothing.
+   */
+  screen(stored: string | null | undefined, nowMs?: number): Screen;
   /** May the number be sent a code now? Write back `write` with compare-and-swap. */
   admit(history: string | null | undefined, nowMs?: number): Admission;
+  /** May one more code go into the number's prefix (what `prefixKey` holds)? */
+  admitPrefix(record: string | null | undefined, nowMs?: number): Admission;
+  /** May one more code go to the number's country (what `countryKey` holds)? */
+  admitCountry(record: string | null | undefined, nowMs?: number): Admission;
+  /** May the application spend this send's segments (what `spendKey` holds)? */
+  admitSpend(record: string | null | undefined, nowMs?: number): Admission;
+  /** Takes this send, counted at `sentAtMs`, back out of a counter when a later rule refused it. */
+  unsend(counter: Counter, record: string | null | undefined, sentAtMs: number): HistoryWrite | null;
   /** The code replacing `prior` (what `storageKey` holds): store it with compare-and-swap, then deliver. */
   issue(prior: string | null | undefined, nowMs?: number): SendResult;
   free(): void;
@@ -159,6 +196,13 @@ export interface OtpVerification {
   readonly storageKeys: string[];
   readonly numberKey: string;
   readonly protected: boolean;
+  /** Where the prefix's and the country's counters are kept. */
+  readonly prefixKey: string;
+  readonly countryKey: string;
+  /** Whether a verified code is counted for its prefix and country (`countVerified`). */
+  readonly countsVerified: boolean;
+  /** Counts a verified code (`code`: its record as read) in the prefix's or country's counter. */
+  countVerified(counter: "prefix" | "country", record: string | null | undefined, code: string, nowMs: number): HistoryWrite | null;
   /** Counts a guess against the number's budget before the comparison, or refuses. */
   reserve(history: string | null | undefined, nowMs?: number): Admission;
   /** Takes back the guess reserved at `reservedAtMs` (a right code, or none compared). */

@@ -70,9 +70,18 @@ export class OtpEngine {
     return call(() => this.#core().send(applicationId, parameters, nowMs));
   }
 
-  /** SendOtpMessage, checked once: its keys, `admit` for the number's history, `issue` for the code. */
+  /**
+   * SendOtpMessage, checked once: its keys, `screen` for the rule set,
+   * `admit` for the number's history, `admitPrefix`, `admitCountry` and
+   * `admitSpend` for the pumping rules and spend caps (`unsend` takes a
+   * refused send back out of a counter), `issue` for the code.
+   */
   sending(applicationId, parameters) {
-    return new Steps(call(() => this.#core().sending(applicationId, parameters)), ["admit", "issue", "screen"]);
+    return new Steps(
+      call(() => this.#core().sending(applicationId, parameters)),
+      ["screen", "admit", "admitPrefix", "admitCountry", "admitSpend", "issue"],
+      ["unsend"],
+    );
   }
 
   /** The SMS text a send would deliver, with `otp` as its code: for previews. */
@@ -80,9 +89,17 @@ export class OtpEngine {
     return call(() => this.#core().preview(applicationId, parameters, otp));
   }
 
-  /** VerifyOtpMessage, checked once: its keys, `reserve`/`release` for the number's history, a `step` per round. */
+  /**
+   * VerifyOtpMessage, checked once: its keys, `reserve`/`release` for the
+   * number's history, a `step` per round, `countVerified` for the prefix's
+   * and country's counters once a code is verified.
+   */
   verification(applicationId, parameters) {
-    return new Steps(call(() => this.#core().verification(applicationId, parameters)), ["reserve", "release", "step"]);
+    return new Steps(
+      call(() => this.#core().verification(applicationId, parameters)),
+      ["reserve", "release", "step"],
+      ["countVerified"],
+    );
   }
 
   /**
@@ -129,21 +146,28 @@ function asText(options) {
   return { ...options, policy: text(options.policy), templates: text(options.templates) };
 }
 
+/** What a checked request says of itself: its keys, and what the policy does with it. */
+const KEYS = [
+  "storageKey", "storageKeys", "numberKey", "prefixKey", "countryKey", "spendKey", "protected",
+  "destinationIdentity", "region", "segments", "countsVerified", "ruleSetKey",
+];
+
 /** A checked request's keys, and its steps with the core's errors made PinpointErrors. */
 class Steps {
   #inner;
   #generation = generation;
 
-  constructor(inner, steps) {
+  constructor(inner, steps, calls = []) {
     this.#inner = inner;
-    this.storageKey = inner.storageKey;
-    this.storageKeys = inner.storageKeys;
-    for (const name of ["numberKey", "protected", "ruleSetKey", "destinationIdentity"]) {
+    for (const name of KEYS) {
       if (name in inner) this[name] = inner[name];
     }
     for (const name of steps) {
       // A stored value absent is null in JS and None in Rust; so is a storage key.
       this[name] = (stored, ms = Date.now(), key) => call(() => this.#inner[name](stored ?? undefined, ms, key ?? undefined));
+    }
+    for (const name of calls) {
+      this[name] = (...args) => call(() => this.#inner[name](...args.map((arg) => arg ?? undefined)));
     }
   }
 

@@ -64,15 +64,12 @@ export class OtpService {
    */
   async send(applicationId, parameters, { requestId = crypto.randomUUID() } = {}) {
     const sending = this.#engine.sending(applicationId, parameters);
+    const answer = (result) => ({ ApplicationId: applicationId, RequestId: requestId, Result: { [sending.destinationIdentity]: result } });
     try {
       const now = this.#clock();
-      const blocked = sending.protected ? await this.#screen(applicationId, sending, now) : null;
-      if (blocked) {
-        return { ApplicationId: applicationId, RequestId: requestId, Result: { [sending.destinationIdentity]: blocked } };
-      }
-      if (sending.protected) {
-        await this.#judge(applicationId, sending.numberKey, (history) => sending.admit(history, now));
-      }
+      const decision = sending.protected ? await this.#protect(applicationId, sending, now) : undefined;
+      // A blocked destination is an address's result, as Pinpoint reports one it won't deliver to.
+      if (decision?.blocked) return answer(decision.blocked);
       const sent = sending.protected
         ? await this.#replace(sending, now)
         : sending.issue(null, now);
@@ -83,14 +80,11 @@ export class OtpService {
       const { feedbackId, ...delivery } = await this.#deliver(sent.sms);
       if (delivery.DeliveryStatus !== "SUCCESSFUL") await this.#withdraw(sent);
       else if (typeof feedbackId === "string") await this.#keepFeedbackId(sent, feedbackId);
-      this.#log({ event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus });
-      return {
-        ApplicationId: applicationId,
-        RequestId: requestId,
-        Result: {
-          [sent.sms.to]: { ...delivery, MessageId: sent.sms.messageId },
-        },
-      };
+      this.#log({
+        event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus,
+        ...(decision && { protection: decision.figures }),
+      });
+      return answer({ ...delivery, MessageId: sent.sms.messageId });
     } finally {
       sending.free();
     }
@@ -107,11 +101,13 @@ export class OtpService {
       let reservedAt;
       if (verification.protected) {
         reservedAt = this.#clock();
-        await this.#judge(applicationId, verification.numberKey, (history) => verification.reserve(history, reservedAt));
+        await this.#reserve(applicationId, verification, reservedAt);
       }
-      const { step: result, key } = await stepInStore(verification, this.#guardedStore(), this.#clock);
+      const { step: result, record, key } = await stepRecord(verification, this.#guardedStore(), this.#clock);
       // Only a wrong code keeps counting against the number.
       if (reservedAt !== undefined && result.reason !== "Mismatch") await this.#release(verification, reservedAt);
+      // A verified code is what tells a person from pumping: counted for its prefix and country.
+      if (result.valid && verification.countsVerified) await this.#countVerified(verification, record);
       this.#log({ event: "verify", applicationId, reason: result.reason });
       if (result.valid) await this.#feedback(key);
       return { Valid: result.valid };
@@ -151,23 +147,6 @@ export class OtpService {
   }
 
   /**
-   * What the application's stored rule set says of a send: null to go on,
-   * or the address's result when a rule stops it (logged either way; in
-   * monitor mode it goes on).
-   */
-  async #screen(applicationId, sending, now) {
-    const rules = await this.#storeCall(() => this.#store.get(sending.ruleSetKey));
-    if (!rules) return null;
-    const screening = sending.screen(rules.value, now);
-    if (!screening) return null;
-    this.#log({
-      event: "protection", applicationId, number: sending.numberKey, rule: "numberOverride",
-      mode: screening.refused ? "enforce" : "monitor", refused: screening.refused,
-    });
-    return screening.refused ? screening.delivery : null;
-  }
-
-  /**
    * Records a signature the handler accepted, when the policy says each may
    * be used once (`verified` is what verifySignature answered). Answers
    * false when it was used before.
@@ -179,32 +158,80 @@ export class OtpService {
   }
 
   /**
-   * Applies a decision on a number's history with compare-and-swap: logs
-   * what a rule said (refused or only monitored), throws a refusal that is
-   * enforced, and writes the history back otherwise.
+   * Every protection rule on a send, in the core's order: the rule set
+   * (country rules, number overrides), the number's limits, the prefix and
+   * country rules, the spend caps. Each counter is written with
+   * compare-and-swap as its rule allows the send; when a later rule refuses
+   * it, the counters already written take it back. Logs the decision as one
+   * event when a rule refused or monitored (otherwise its figures go in the
+   * send's event). Answers `{ blocked }` (the address's result) for a
+   * blocked destination, else `{ figures }`; throws an enforced refusal.
    */
-  async #judge(applicationId, numberKey, decide) {
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const current = await this.#storeCall(() => this.#store.get(numberKey));
-      const admission = decide(current?.value);
-      const { refusal, write } = admission;
-      if (refusal) {
-        this.#log({
-          event: "protection", applicationId, number: numberKey, rule: refusal.rule, mode: refusal.mode,
-          limit: refusal.limit, windowSeconds: refusal.windowSeconds, count: refusal.count,
-          retryAfterSeconds: refusal.retryAfterSeconds, refused: !admission.allowed,
-        });
-      }
+  async #protect(applicationId, sending, now) {
+    // The protect configuration's rule set, as the API keeps it (one more read).
+    const stored = await this.#storeCall(() => this.#store.get(sending.ruleSetKey));
+    const screen = sending.screen(stored?.value, now);
+    const figures = { region: screen.region, verdict: screen.verdict };
+    const refusals = screen.refusal ? [screen.refusal] : [];
+    const event = () => this.#logDecision(applicationId, sending.numberKey, refusals, figures);
+    if (screen.blocked) {
+      event();
+      return { blocked: screen.blocked };
+    }
+    const counted = [];
+    const judge = async (counter, key, decide) => {
+      const admission = await this.#judge(key, decide);
+      Object.assign(figures, pick(admission, ["prefix", "country", "spend"]));
+      if (admission.refusal) refusals.push(admission.refusal);
       if (!admission.allowed) {
-        throw new PinpointError("TooManyRequestsException", refusal.message, {
-          retryAfterSeconds: refusal.retryAfterSeconds,
+        await this.#unsend(sending, counted, now);
+        event();
+        throw new PinpointError("TooManyRequestsException", admission.refusal.message, {
+          retryAfterSeconds: admission.refusal.retryAfterSeconds,
         });
       }
-      if (!write) return;
-      const written = await this.#storeCall(() =>
-        this.#store.compareAndSwap(numberKey, current?.version ?? null, write.history, write.ttlSeconds),
-      );
-      if (written) return;
+      if (admission.write) counted.push([counter, key]);
+    };
+    await judge("number", sending.numberKey, (history) => sending.admit(history, now));
+    if (screen.pumping) {
+      await judge("prefix", sending.prefixKey, (record) => sending.admitPrefix(record, now));
+      await judge("country", sending.countryKey, (record) => sending.admitCountry(record, now));
+    }
+    const spendKey = sending.spendKey;
+    if (spendKey) await judge("spend", spendKey, (record) => sending.admitSpend(record, now));
+    if (refusals.length > 0) event();
+    return { figures };
+  }
+
+  /**
+   * One structured event for a decision a rule refused or monitored: the
+   * deciding rule's figures (the enforced one, else the first), the other
+   * rules that only monitored, and what the prefix, country and spend rules
+   * saw. The number only as its keyed hash; a prefix and a region may show.
+   */
+  #logDecision(applicationId, numberKey, refusals, figures) {
+    const deciding = refusals.find((r) => r.mode === "enforce") ?? refusals[0];
+    this.#log({
+      event: "protection", applicationId, number: numberKey, ...refusalFields(deciding),
+      ...figures,
+      ...(refusals.length > 1 && { monitored: refusals.filter((r) => r !== deciding).map(refusalFields) }),
+    });
+  }
+
+  /**
+   * Reads a counter, lets the core decide, and writes the counter back with
+   * compare-and-swap, starting over when it changed meanwhile. Answers the
+   * core's admission (a refusal may write too: a prefix's block).
+   */
+  async #judge(key, decide) {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const current = await this.#storeCall(() => this.#store.get(key));
+      const admission = decide(current?.value);
+      if (!admission.write) return admission;
+      const { history, ttlSeconds } = admission.write;
+      if (await this.#storeCall(() => this.#store.compareAndSwap(key, current?.version ?? null, history, ttlSeconds))) {
+        return admission;
+      }
     }
     throw new PinpointError("TooManyRequestsException", "Too many requests for this number at once; try again.");
   }
@@ -245,6 +272,46 @@ export class OtpService {
       this.#log({ event: "feedback", status: "ERROR", error: errorKind(error) });
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** Takes a send that a later rule refused back out of the counters that counted it. */
+  async #unsend(sending, counted, now) {
+    for (const [counter, key] of counted) {
+      await this.#update(key, (record) => sending.unsend(counter, record, now), "unsend");
+    }
+  }
+
+  /** Counts a verified code for its prefix and country; `record` is the code's record as read. */
+  async #countVerified(verification, record) {
+    const now = this.#clock();
+    for (const [counter, key] of [["prefix", verification.prefixKey], ["country", verification.countryKey]]) {
+      await this.#update(key, (stored) => verification.countVerified(counter, stored, record, now), "count-verified");
+    }
+  }
+
+  /** A compare-and-swap loop for a write that must not fail the request: a failure is logged and leaves the counter as it was. */
+  async #update(key, change, during) {
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const current = await this.#store.get(key);
+        const write = change(current?.value ?? null);
+        if (!write) return;
+        if (await this.#store.compareAndSwap(key, current?.version ?? null, write.history, write.ttlSeconds)) return;
+      }
+      this.#log({ event: "store-error", during, error: "contention" });
+    } catch (error) {
+      this.#log({ event: "store-error", during, error: errorKind(error) });
+    }
+  }
+
+  /** A wrong guess reserved against the number (protection on): logged, and thrown when refused. */
+  async #reserve(applicationId, verification, reservedAt) {
+    const admission = await this.#judge(verification.numberKey, (history) => verification.reserve(history, reservedAt));
+    const { refusal } = admission;
+    if (refusal) this.#log({ event: "protection", applicationId, number: verification.numberKey, ...refusalFields(refusal) });
+    if (!admission.allowed) {
+      throw new PinpointError("TooManyRequestsException", refusal.message, { retryAfterSeconds: refusal.retryAfterSeconds });
     }
   }
 
@@ -339,6 +406,16 @@ export class OtpService {
 
 const TIMED_OUT = Symbol("timed out");
 
+/** A refusal's figures for the log (its message is the client's). */
+function refusalFields({ rule, mode, limit, windowSeconds, count, retryAfterSeconds }) {
+  return { rule, mode, limit, windowSeconds, count, retryAfterSeconds, refused: mode === "enforce" };
+}
+
+/** The members of `object` that are set, of `names`. */
+function pick(object, names) {
+  return Object.fromEntries(names.filter((name) => object[name] !== undefined).map((name) => [name, object[name]]));
+}
+
 /** An error's kind and message, for the log. */
 function errorKind(error) {
   return String(error?.message ?? error);
@@ -350,7 +427,7 @@ function errorKind(error) {
  * version (under the current secret's key, then, while it holds nothing,
  * under each older secret's), lets the engine decide, and writes back or deletes only if the
  * version is unchanged, starting over if it changed. Answers the engine's
- * whole step (reason and attempts left included; OtpService also learns the key it was found under); throws
+ * whole step (reason and attempts left included); throws
  * TooManyRequestsException when the record keeps changing under it.
  * (No per-number budget: OtpService.verify adds that.)
  *
@@ -361,13 +438,18 @@ function errorKind(error) {
 export async function verifyInStore(engine, store, applicationId, parameters, clock = Date.now) {
   const verification = engine.verification(applicationId, parameters);
   try {
-    return (await stepInStore(verification, store, clock)).step;
+    return await stepInStore(verification, store, clock);
   } finally {
     verification.free();
   }
 }
 
 async function stepInStore(verification, store, clock) {
+  return (await stepRecord(verification, store, clock)).step;
+}
+
+/** stepInStore's loop, answering also the record the last step was decided on and its key. */
+async function stepRecord(verification, store, clock) {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { key, current } = await findRecord(verification.storageKeys, store);
     const step = verification.step(current?.value, clock(), key);
@@ -380,7 +462,7 @@ async function stepInStore(verification, store, clock) {
         action.kind === "write" ? action.record : null,
         action.kind === "write" ? action.ttlSeconds : undefined,
       ));
-    if (done) return { step, key };
+    if (done) return { step, record: current?.value, key };
   }
   throw new PinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
 }

@@ -8,6 +8,7 @@
 pub mod autofill;
 pub mod body;
 pub mod code;
+pub mod country;
 pub mod dlt;
 pub mod error;
 pub mod feedback;
@@ -21,10 +22,13 @@ pub mod params;
 pub mod policy;
 pub mod protect;
 pub mod provider;
+pub mod pumping;
 pub mod record;
 pub mod replay;
+pub mod rule_set;
 pub mod sigv4;
 pub mod sms;
+pub mod spend;
 pub mod template;
 mod unicode_tables;
 

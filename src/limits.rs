@@ -53,6 +53,14 @@ pub enum Rule {
     SendsPerNumber,
     /// The most wrong codes tried against a number in a window.
     WrongGuessesPerNumber,
+    /// A BLOCK country rule or number override (`crate::rule_set`).
+    CountryRules,
+    /// A prefix blocked for too few verified codes (`crate::pumping`).
+    PrefixVelocity,
+    /// A country's hourly budget of unverified sends (`crate::pumping`).
+    CountryBudget,
+    /// The application's SMS segments per hour, day or month (`crate::spend`).
+    SpendCaps,
 }
 
 /// A rule that would refuse: what it counted and when the next try is allowed.
@@ -101,7 +109,7 @@ impl Decision {
 }
 
 /// Milliseconds to whole seconds, rounded up: a Retry-After never early.
-fn seconds_until(ms: u64) -> u32 {
+pub(crate) fn seconds_until(ms: u64) -> u32 {
     ms.div_ceil(1000).try_into().unwrap_or(u32::MAX)
 }
 
@@ -242,6 +250,15 @@ pub fn release_guess(history: &History, reserved_ms: u64) -> Option<History> {
     Some(next)
 }
 
+/// Takes back a send counted by [`admit_send`] at `sent_at_ms` that did not
+/// go (a later rule refused it).
+pub fn unsend(history: &History, sent_at_ms: u64) -> Option<History> {
+    let i = history.sends.iter().rposition(|&t| t == sent_at_ms)?;
+    let mut next = history.clone();
+    next.sends.remove(i);
+    Some(next)
+}
+
 /// The history without what no window can count any more.
 fn pruned(rules: &Rules, history: &History, now_ms: u64) -> History {
     let keep_from = now_ms.saturating_sub(u64::from(rules.history_seconds()) * 1000);
@@ -364,6 +381,13 @@ mod tests {
         assert_eq!(h.guesses, [T0]);
         assert_eq!(release_guess(&h, T0).unwrap().guesses, Vec::<u64>::new());
         assert_eq!(release_guess(&h, T0 + 1), None, "only the reservation itself");
+    }
+
+    #[test]
+    fn a_send_taken_back_no_longer_counts() {
+        let h = sent_at(&[0, 40]);
+        assert_eq!(unsend(&h, T0 + 40 * S).unwrap().sends, [T0]);
+        assert_eq!(unsend(&h, T0 + 41 * S), None);
     }
 
     #[test]

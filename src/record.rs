@@ -22,6 +22,12 @@ pub const FORMAT_VERSION: u32 = 2;
 pub const KEY_PREFIX: &str = "otp_";
 /// Number histories' keys start with this.
 pub const NUMBER_KEY_PREFIX: &str = "num_";
+/// Prefix counters' keys start with this ([`crate::pumping`]).
+pub const PREFIX_KEY_PREFIX: &str = "pfx_";
+/// Country counters' keys start with this ([`crate::pumping`]).
+pub const COUNTRY_KEY_PREFIX: &str = "cty_";
+/// Spend counters' keys start with this ([`crate::spend`]).
+pub const SPEND_KEY_PREFIX: &str = "spd_";
 /// Used signatures' keys start with this.
 pub const SIGNATURE_KEY_PREFIX: &str = "sig_";
 
@@ -82,6 +88,24 @@ impl Secret {
     pub fn number_key(&self, application_id: &str, destination: &str) -> String {
         let mac = self.mac(b"edge-otp number key v1", [application_id, destination]);
         format!("{NUMBER_KEY_PREFIX}{}", base64url(&mac))
+    }
+
+    /// The storage key of a number prefix's counters within an application.
+    pub fn prefix_key(&self, application_id: &str, prefix: &str) -> String {
+        let mac = self.mac(b"edge-otp prefix key v1", [application_id, prefix]);
+        format!("{PREFIX_KEY_PREFIX}{}", base64url(&mac))
+    }
+
+    /// The storage key of a country's counters within an application.
+    pub fn country_key(&self, application_id: &str, region: &str) -> String {
+        let mac = self.mac(b"edge-otp country key v1", [application_id, region]);
+        format!("{COUNTRY_KEY_PREFIX}{}", base64url(&mac))
+    }
+
+    /// The storage key of an application's spend counters.
+    pub fn spend_key(&self, application_id: &str) -> String {
+        let mac = self.mac(b"edge-otp spend key v1", [application_id]);
+        format!("{SPEND_KEY_PREFIX}{}", base64url(&mac))
     }
 
     /// An HMAC with a purpose label, then each field prefixed by its length,
@@ -334,6 +358,22 @@ mod tests {
         assert_ne!(key, s.number_key("app2", "+12065550007"));
         assert_ne!(key, s.number_key("app", "+12065550008"));
         assert_ne!(&key[4..], &s.storage_key("app", "", "+12065550007")[4..]);
+    }
+
+    #[test]
+    fn counter_keys_are_per_application_and_tell_nothing() {
+        let s = secret();
+        let p = s.prefix_key("app", "+12065550");
+        let c = s.country_key("app", "US");
+        let m = s.spend_key("app");
+        for (key, prefix) in [(&p, "pfx_"), (&c, "cty_"), (&m, "spd_")] {
+            assert!(key.starts_with(prefix) && key.len() == 47, "{key}");
+        }
+        assert!(!p.contains("2065550"));
+        assert_ne!(p, s.prefix_key("app2", "+12065550"));
+        assert_ne!(c, s.country_key("app", "CA"));
+        assert_ne!(m, s.spend_key("app2"));
+        assert_ne!(&c[4..], &s.prefix_key("app", "US")[4..], "each purpose its own hash");
     }
 
     #[test]

@@ -18,9 +18,11 @@
 use crate::error::{Error, Exception};
 use crate::hash::{base64url, sha256};
 use crate::record::{Secret, Secrets};
+pub use crate::rule_set::{OverrideAction, ProtectStatus};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// Rule sets' storage keys start with this.
@@ -36,30 +38,6 @@ pub const MAX_OVERRIDES: usize = 500;
 const FORMAT: u32 = 1;
 const NONCE_BYTES: usize = 24;
 
-/// A number override's action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum OverrideAction {
-    /// Deliver to this number whatever the country and pumping rules say.
-    Allow,
-    /// Never deliver to this number.
-    Block,
-}
-
-/// A country rule's status, `ProtectStatus` in the service model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum ProtectStatus {
-    /// Deliver.
-    Allow,
-    /// Never deliver.
-    Block,
-    /// Deliver, and log what the rules would have done.
-    Monitor,
-    /// Deliver unless the pumping rules judge the traffic pumped.
-    Filter,
-}
-
 /// Where an application's rule set is stored. Not keyed by the secret: the
 /// key names only the application, and rules must outlive a rotation.
 pub fn storage_key(application_id: &str) -> String {
@@ -70,7 +48,7 @@ pub fn storage_key(application_id: &str) -> String {
 
 /// A number override as stored, the number only sealed: one dotted string
 /// (`key.sealed.A|B.created.expires`), ordered by its key.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 struct StoredOverride {
     /// The keyed hash of (application, number), base64url.
@@ -80,6 +58,18 @@ struct StoredOverride {
     action: OverrideAction,
     created_ms: u64,
     expires_ms: Option<u64>,
+}
+
+impl Ord for StoredOverride {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl PartialOrd for StoredOverride {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl From<StoredOverride> for String {
@@ -203,17 +193,19 @@ impl RuleSetDocument {
         self.countries.extend(keyed);
     }
 
-    /// The action of the override in force for `number` at `now_ms`, if any.
+    /// The override in force for `number` at `now_ms`, if any: its action
+    /// and when it expires.
     pub fn number_override(
         &self,
         secrets: &Secrets,
         application_id: &str,
         number: &str,
         now_ms: u64,
-    ) -> Option<OverrideAction> {
+    ) -> Option<(OverrideAction, Option<u64>)> {
         let keys: Vec<String> =
             secrets.all().iter().map(|s| entry_key(s, application_id, number)).collect();
-        self.numbers.iter().find(|o| live(o, now_ms) && keys.contains(&o.key)).map(|o| o.action)
+        let found = self.numbers.iter().find(|o| live(o, now_ms) && keys.contains(&o.key));
+        found.map(|o| (o.action, o.expires_ms))
     }
 
     /// Every override in force, opened, in the order of their hashes.
@@ -416,13 +408,13 @@ pub(crate) mod tests {
         let doc = RuleSetDocument::decode(Some(&stored)).unwrap();
         assert_eq!(
             doc.number_override(&s, "app", "+12065550100", NOW),
-            Some(OverrideAction::Block)
+            Some((OverrideAction::Block, None))
         );
         assert_eq!(doc.number_override(&s, "other", "+12065550100", NOW), None);
         assert_eq!(doc.number_override(&s, "app", "+12065550101", NOW), None);
         assert_eq!(
             doc.number_override(&s, "app", "+447700900123", NOW + 999),
-            Some(OverrideAction::Allow)
+            Some((OverrideAction::Allow, Some(NOW + 1000)))
         );
         assert_eq!(doc.number_override(&s, "app", "+447700900123", NOW + 1000), None, "expired");
         let mut listed: Vec<String> =
@@ -459,7 +451,7 @@ pub(crate) mod tests {
         let rotated = secrets(&format!(r#"["{SECRET}", "{OLD}"]"#));
         assert_eq!(
             doc.number_override(&rotated, "app", "+12065550100", NOW),
-            Some(OverrideAction::Block)
+            Some((OverrideAction::Block, None))
         );
         // A write under the rotation seals every number under the new secret
         // and drops what expired.
@@ -469,7 +461,7 @@ pub(crate) mod tests {
         let new_only = secrets(SECRET);
         assert_eq!(
             doc.number_override(&new_only, "app", "+12065550100", NOW),
-            Some(OverrideAction::Allow)
+            Some((OverrideAction::Allow, None))
         );
         let removed =
             doc.remove(&new_only, "app", "+12065550100", NOW, &mut fill).unwrap().unwrap();

@@ -7,14 +7,19 @@ use super::protect::ProtectCall;
 use super::{now, request, to_js, JsResult};
 use crate::code::Entropy;
 use crate::error::Error;
-use crate::limits::{self, Decision, History, Refusal};
+use crate::error::Exception;
+use crate::limits::{self, Decision, History, Refusal, Rule};
 use crate::otp;
 use crate::otp_templates::{self, AppMessages, OtpTemplates};
 use crate::params::SendOtpParameters;
 use crate::policy::{Mode, Policy, Rules};
-use crate::record::Secrets;
+use crate::provider::{Delivery, DeliveryStatus};
+use crate::pumping::{self, CountryFigures, CountryRecord, PrefixFigures, PrefixRecord};
+use crate::record::{Record, Secrets};
+use crate::rule_set::{self, ProtectStatus, Verdict};
+use crate::spend::{self, SpendFigures, SpendRecord};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -100,10 +105,31 @@ impl Engine {
         otp::check_application_id(application_id).map_err(to_js_error)?;
         let secrets = &self.shared.secrets;
         let destination = &params.destination_identity;
+        let rules = self.shared.policy.rules(application_id).clone();
+        // With protection on, a number must be possible for its region;
+        // off, the send stays Pinpoint's exactly.
+        let region = match rules.mode {
+            Mode::Off => None,
+            _ => crate::country::checked_region(destination).map_err(to_js_error)?.map(|r| r.code),
+        };
+        // What the SMS will cost, as the code's digits don't change it.
+        let segments = if rules.mode != Mode::Off && rules.spend_caps.any() {
+            let placeholder = "0".repeat(params.code_length as usize);
+            otp::message(&params, messages, &placeholder).map_err(to_js_error)?.segments
+        } else {
+            0
+        };
+        let current = secrets.current();
         Ok(Sending {
             storage_keys: secrets.storage_keys(application_id, &params.reference_id, destination),
-            number_key: secrets.current().number_key(application_id, destination),
-            rules: self.shared.policy.rules(application_id).clone(),
+            number_key: current.number_key(application_id, destination),
+            prefix_key: current.prefix_key(application_id, pumping::prefix_of(destination)),
+            country_key: current.country_key(application_id, region.unwrap_or(UNKNOWN_REGION)),
+            spend_key: current.spend_key(application_id),
+            region,
+            segments,
+            action: Cell::new(ProtectStatus::Filter),
+            rules,
             application_id: application_id.to_owned(),
             params,
             shared: Rc::clone(&self.shared),
@@ -142,11 +168,18 @@ impl Engine {
     ) -> JsResult<Verification> {
         let p = request::verify_parameters(&parameters).map_err(to_js_error)?;
         let secrets = &self.shared.secrets;
-        let number_key = secrets.current().number_key(application_id, &p.destination_identity);
+        let destination = &p.destination_identity;
+        let current = secrets.current();
+        let number_key = current.number_key(application_id, destination);
+        let region = crate::country::region_of(destination).map_or(UNKNOWN_REGION, |r| r.code);
+        let prefix_key = current.prefix_key(application_id, pumping::prefix_of(destination));
+        let country_key = current.country_key(application_id, region);
         let inner = otp::Verification::new(secrets, application_id, p).map_err(to_js_error)?;
         Ok(Verification {
             rules: self.shared.policy.rules(application_id).clone(),
             number_key,
+            prefix_key,
+            country_key,
             inner,
             shared: Rc::clone(&self.shared),
         })
@@ -272,6 +305,18 @@ pub struct Admission {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     write: Option<HistoryWrite>,
+    /// What the prefix rule saw (`admitPrefix`).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<PrefixFigures>,
+    /// What the country rule saw (`admitCountry`).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country: Option<CountryFigures>,
+    /// What the spend caps saw (`admitSpend`).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spend: Option<SpendFigures>,
 }
 
 #[derive(Serialize)]
@@ -281,6 +326,65 @@ pub struct HistoryWrite {
     history: String,
     ttl_seconds: u32,
 }
+
+/// The region counters use for numbers of no known region (ISO 3166's
+/// user-assigned "unknown").
+const UNKNOWN_REGION: &str = "ZZ";
+
+/// A counter a send writes, for taking a send back and counting a verified code.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum Counter {
+    /// The number's history (`numberKey`).
+    Number,
+    /// The prefix's counters (`prefixKey`).
+    Prefix,
+    /// The country's counters (`countryKey`).
+    Country,
+    /// The application's spend (`spendKey`).
+    Spend,
+}
+
+/// What the rule set says of a send: the rule that applies and where it
+/// came from, and, for a BLOCK, the refusal (also when only monitored) and,
+/// when enforced, the address's result to answer instead of sending.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Screen {
+    verdict: Verdict,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'static str>,
+    /// Whether the prefix and country rules judge this send (`admitPrefix`, `admitCountry`).
+    pumping: bool,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refusal: Option<Refusal>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocked: Option<Delivery>,
+}
+
+/// A `Counter` from the host; anything else is a host bug.
+fn counter_of(value: JsValue) -> JsResult<Counter> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        to_js_error(Error::new(
+            Exception::InternalServerError,
+            format!("Not a counter: {}", super::js_message(e)),
+        ))
+    })
+}
+
+fn counter_write(record: Option<String>, ttl_seconds: u32) -> Option<HistoryWrite> {
+    record.map(|history| HistoryWrite { history, ttl_seconds })
+}
+
+/// How long counters are kept: a prefix's blocks count for a week, a
+/// country's hours for 7 days and the one under way.
+const PREFIX_TTL_SECONDS: u32 = 7 * 86_400;
+const COUNTRY_TTL_SECONDS: u32 = 7 * 86_400 + 3600;
 
 /// One of the core's decisions on a number's history, as the host applies it.
 fn judge(
@@ -299,16 +403,14 @@ fn admission(rules: &Rules, decision: Decision) -> Admission {
         .history
         .as_ref()
         .map(|h| HistoryWrite { history: h.encode(), ttl_seconds: rules.history_seconds() });
-    Admission { allowed: decision.allowed(), refusal: decision.refusal, write }
-}
-
-/// A send the stored rule set stops: the address's result, and whether
-/// it is refused (in `monitor` mode it is only logged).
-#[derive(Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct Screening {
-    delivery: crate::provider::Delivery,
-    refused: bool,
+    Admission {
+        allowed: decision.allowed(),
+        refusal: decision.refusal,
+        write,
+        prefix: None,
+        country: None,
+        spend: None,
+    }
 }
 
 /// One SendOtpMessage, checked.
@@ -320,6 +422,26 @@ pub struct Sending {
     params: SendOtpParameters,
     storage_keys: Vec<String>,
     number_key: String,
+    prefix_key: String,
+    country_key: String,
+    spend_key: String,
+    region: Option<&'static str>,
+    segments: u32,
+    /// What [`Sending::screen`] found the rule set says (FILTER until then).
+    action: Cell<ProtectStatus>,
+}
+
+impl Sending {
+    /// A pumping rule's mode for this send: its own, softened by the
+    /// country's rule (ALLOW: off; MONITOR: monitor).
+    fn pumping_mode(&self, rule: fn(&crate::policy::RuleModes) -> Mode) -> Mode {
+        let mode = self.rules.mode_of(rule);
+        match self.action.get() {
+            ProtectStatus::Allow => Mode::Off,
+            ProtectStatus::Monitor => mode.under(Mode::Monitor),
+            ProtectStatus::Filter | ProtectStatus::Block => mode,
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -355,26 +477,206 @@ impl Sending {
         self.params.destination_identity.clone()
     }
 
-    /// What the rule set stored under `ruleSetKey` (null when none) says of
-    /// this send: null to go on, or the address's result and whether it is
-    /// refused (false in `monitor` mode: log it and send).
-    #[wasm_bindgen(unchecked_return_type = "Screening | null")]
+    /// Where the prefix's counters are stored.
+    #[wasm_bindgen(getter, js_name = prefixKey)]
+    pub fn prefix_key(&self) -> String {
+        self.prefix_key.clone()
+    }
+
+    /// Where the country's counters are stored.
+    #[wasm_bindgen(getter, js_name = countryKey)]
+    pub fn country_key(&self) -> String {
+        self.country_key.clone()
+    }
+
+    /// Where the application's spend is stored, when it has spend caps in
+    /// force (otherwise nothing is counted).
+    #[wasm_bindgen(getter, js_name = spendKey)]
+    pub fn spend_key(&self) -> Option<String> {
+        let counted =
+            self.rules.mode_of(|m| m.spend_caps) != Mode::Off && self.rules.spend_caps.any();
+        counted.then(|| self.spend_key.clone())
+    }
+
+    /// The destination's ISO 3166-1 region, when known (and protection on).
+    #[wasm_bindgen(getter)]
+    pub fn region(&self) -> Option<String> {
+        self.region.map(str::to_owned)
+    }
+
+    /// The SMS segments the code's message takes (counted when spend caps are set).
+    #[wasm_bindgen(getter)]
+    pub fn segments(&self) -> u32 {
+        self.segments
+    }
+
+    /// What the rule set says of this send: `stored` is what the store
+    /// holds under `ruleSetKey` (the protect configuration's rule set, null
+    /// when none), laid over OTP_POLICY's. Call it first: the prefix and country rules follow it.
+    #[wasm_bindgen(unchecked_return_type = "Screen")]
     pub fn screen(
         &self,
         stored: Option<String>,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
         let now_ms = now(now_ms)?;
-        let delivery = crate::protect::screen(
+        let destination = &self.params.destination_identity;
+        // The protect configuration's document, as the rule set it is for this destination.
+        let stored = crate::protect::stored_rule_set(
             &self.shared.secrets,
             &self.application_id,
-            &self.params.destination_identity,
+            destination,
             stored.as_deref(),
             now_ms,
         )
         .map_err(to_js_error)?;
-        let refused = self.rules.mode == Mode::Enforce;
-        to_js(&delivery.map(|delivery| Screening { delivery, refused }))
+        let verdict = rule_set::decide(
+            &self.rules.rule_set,
+            stored.as_ref(),
+            self.region,
+            destination,
+            now_ms,
+        );
+        let mode = self.rules.mode_of(|m| m.country_rules);
+        // With the country rules off, the rule set says nothing: FILTER.
+        let action = if mode == Mode::Off { ProtectStatus::Filter } else { verdict.action };
+        self.action.set(action);
+        let refusal = (action == ProtectStatus::Block).then(|| {
+            let rule = verdict.describe(self.region);
+            Refusal {
+                rule: Rule::CountryRules,
+                limit: 0,
+                window_seconds: 0,
+                count: 0,
+                retry_after_seconds: 0,
+                message: format!("Not sent: {rule} blocks this destination."),
+                mode,
+            }
+        });
+        let blocked = refusal.as_ref().filter(|r| r.mode == Mode::Enforce).map(|r| Delivery {
+            status: DeliveryStatus::PermanentFailure,
+            status_code: 403,
+            status_message: r.message.clone(),
+        });
+        let pumping = self.pumping_mode(|m| m.prefix_velocity) != Mode::Off
+            || self.pumping_mode(|m| m.country_budget) != Mode::Off;
+        to_js(&Screen { verdict, region: self.region, pumping, refusal, blocked })
+    }
+
+    /// May one more code go into the number's prefix? `record` is what the
+    /// store holds under `prefixKey`.
+    #[wasm_bindgen(js_name = admitPrefix, unchecked_return_type = "Admission")]
+    pub fn admit_prefix(
+        &self,
+        record: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        let record = PrefixRecord::decode(record.as_deref()).map_err(to_js_error)?;
+        let prefix = pumping::prefix_of(&self.params.destination_identity);
+        let mode = self.pumping_mode(|m| m.prefix_velocity);
+        let j = pumping::admit_prefix(&self.rules, mode, prefix, &record, now_ms);
+        to_js(&Admission {
+            allowed: j.allowed(),
+            write: counter_write(j.record.as_ref().map(PrefixRecord::encode), PREFIX_TTL_SECONDS),
+            refusal: j.refusal,
+            prefix: Some(j.figures),
+            country: None,
+            spend: None,
+        })
+    }
+
+    /// May one more code go to the number's country? `record` is what the
+    /// store holds under `countryKey`.
+    #[wasm_bindgen(js_name = admitCountry, unchecked_return_type = "Admission")]
+    pub fn admit_country(
+        &self,
+        record: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        let record = CountryRecord::decode(record.as_deref()).map_err(to_js_error)?;
+        let region = self.region.unwrap_or(UNKNOWN_REGION);
+        let mode = self.pumping_mode(|m| m.country_budget);
+        let j = pumping::admit_country(&self.rules, mode, region, &record, now_ms);
+        to_js(&Admission {
+            allowed: j.allowed(),
+            write: counter_write(j.record.as_ref().map(CountryRecord::encode), COUNTRY_TTL_SECONDS),
+            refusal: j.refusal,
+            prefix: None,
+            country: Some(j.figures),
+            spend: None,
+        })
+    }
+
+    /// May the application spend this send's segments? `record` is what
+    /// the store holds under `spendKey`.
+    #[wasm_bindgen(js_name = admitSpend, unchecked_return_type = "Admission")]
+    pub fn admit_spend(
+        &self,
+        record: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        let record = SpendRecord::decode(record.as_deref()).map_err(to_js_error)?;
+        let mode = self.rules.mode_of(|m| m.spend_caps);
+        let (refusal, next, figures) =
+            spend::admit_spend(&self.rules.spend_caps, mode, &record, self.segments, now_ms);
+        let allowed = refusal.as_ref().is_none_or(|r| r.mode != Mode::Enforce);
+        to_js(&Admission {
+            allowed,
+            write: counter_write(next.as_ref().map(SpendRecord::encode), spend::TTL_SECONDS),
+            refusal,
+            prefix: None,
+            country: None,
+            spend: Some(figures),
+        })
+    }
+
+    /// Takes back this send from a counter it was counted in at `sentAtMs`,
+    /// when a later rule refused it: what to write (compare-and-swap), or
+    /// null when there is nothing to take back.
+    #[wasm_bindgen(unchecked_return_type = "HistoryWrite | null")]
+    pub fn unsend(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Counter")] counter: JsValue,
+        record: Option<String>,
+        #[wasm_bindgen(js_name = sentAtMs)] sent_at_ms: f64,
+    ) -> JsResult<JsValue> {
+        let counter = counter_of(counter)?;
+        let at = now(sent_at_ms)?;
+        let stored = record.as_deref();
+        let write = match counter {
+            Counter::Number => {
+                let h = History::decode(stored).map_err(to_js_error)?;
+                counter_write(
+                    limits::unsend(&h, at).map(|h| h.encode()),
+                    self.rules.history_seconds(),
+                )
+            }
+            Counter::Prefix => {
+                let r = PrefixRecord::decode(stored).map_err(to_js_error)?;
+                counter_write(
+                    pumping::unsend_prefix(&r, at).map(|r| r.encode()),
+                    PREFIX_TTL_SECONDS,
+                )
+            }
+            Counter::Country => {
+                let r = CountryRecord::decode(stored).map_err(to_js_error)?;
+                counter_write(
+                    pumping::unsend_country(&r, at).map(|r| r.encode()),
+                    COUNTRY_TTL_SECONDS,
+                )
+            }
+            Counter::Spend => {
+                let r = SpendRecord::decode(stored).map_err(to_js_error)?;
+                counter_write(
+                    spend::unspend(&r, self.segments, at).map(|r| r.encode()),
+                    spend::TTL_SECONDS,
+                )
+            }
+        };
+        to_js(&write)
     }
 
     /// Whether the policy judges this send at all (false: mode `off`, and
@@ -427,6 +729,8 @@ pub struct Verification {
     shared: Rc<Shared>,
     rules: Rules,
     number_key: String,
+    prefix_key: String,
+    country_key: String,
     inner: otp::Verification,
 }
 
@@ -450,6 +754,62 @@ impl Verification {
     #[wasm_bindgen(getter, js_name = numberKey)]
     pub fn number_key(&self) -> String {
         self.number_key.clone()
+    }
+
+    /// Where the prefix's counters are stored.
+    #[wasm_bindgen(getter, js_name = prefixKey)]
+    pub fn prefix_key(&self) -> String {
+        self.prefix_key.clone()
+    }
+
+    /// Where the country's counters are stored.
+    #[wasm_bindgen(getter, js_name = countryKey)]
+    pub fn country_key(&self) -> String {
+        self.country_key.clone()
+    }
+
+    /// Whether a verified code is counted for its prefix and country (the
+    /// pumping rules judge by it): `countVerified` on each.
+    #[wasm_bindgen(getter, js_name = countsVerified)]
+    pub fn counts_verified(&self) -> bool {
+        self.rules.mode_of(|m| m.prefix_velocity) != Mode::Off
+            || self.rules.mode_of(|m| m.country_budget) != Mode::Off
+    }
+
+    /// Counts a verified code in the prefix's or the country's counters, in
+    /// the minute it was sent: `record` is the counter as stored, `code`
+    /// the code's record as the verify read it. The counter to write
+    /// (compare-and-swap), or null when there is nothing to count.
+    #[wasm_bindgen(js_name = countVerified, unchecked_return_type = "HistoryWrite | null")]
+    pub fn count_verified(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Counter")] counter: JsValue,
+        record: Option<String>,
+        code: &str,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let counter = counter_of(counter)?;
+        let now_ms = now(now_ms)?;
+        let sent_at = Record::decode(code).map_err(to_js_error)?.created_at_ms;
+        let stored = record.as_deref();
+        let write = match counter {
+            Counter::Prefix => {
+                let r = PrefixRecord::decode(stored).map_err(to_js_error)?;
+                counter_write(
+                    pumping::verified_prefix(&r, sent_at, now_ms).map(|r| r.encode()),
+                    PREFIX_TTL_SECONDS,
+                )
+            }
+            Counter::Country => {
+                let r = CountryRecord::decode(stored).map_err(to_js_error)?;
+                counter_write(
+                    pumping::verified_country(&r, sent_at, now_ms).map(|r| r.encode()),
+                    COUNTRY_TTL_SECONDS,
+                )
+            }
+            Counter::Number | Counter::Spend => None,
+        };
+        to_js(&write)
     }
 
     /// Whether the policy judges this verify at all.
@@ -520,6 +880,14 @@ export interface PolicySetting {
   sendsPerNumber?: Window[];
   wrongGuessesPerNumber?: Window;
   singleUseSignatures?: boolean;
+  countries?: CountryRules;
+  numbers?: Record<string, NumberOverride>;
+  prefixSends?: number;
+  minVerifiedRatio?: number;
+  prefixBlockSeconds?: number;
+  countryBudgets?: Record<string, number>;
+  spendCaps?: SpendCaps;
+  modes?: Partial<RuleModes>;
   applications?: Record<string, Omit<PolicySetting, "applications" | "singleUseSignatures">>;
 }
 "#;

@@ -87,7 +87,7 @@ test("the CLI's number override is obeyed by the next send, and lifted by delete
   const refused = await sendTo(blocked, "blocked-1");
   assert.equal(refused.result.DeliveryStatus, "PERMANENT_FAILURE");
   assert.equal(refused.result.StatusCode, 403);
-  assert.match(refused.result.StatusMessage, new RegExp(`number override of protect configuration ${CONFIGURATION}`));
+  assert.match(refused.result.StatusMessage, /the protect configuration's number override blocks this destination/);
   assert.deepEqual(refused.delivered, []);
   // Another number of the same application, and the same number in another application, still go.
   assert.equal((await sendTo("+12065550124", "other-1")).result.DeliveryStatus, "SUCCESSFUL");
@@ -127,11 +127,16 @@ test("the CLI's number override is obeyed by the next send, and lifted by delete
   assert.equal(lifted.delivered.length, 1);
   // The server's log names the override's refusal by the number's keyed hash only.
   const events = server.events().filter((e) => e.event === "protection" || e.event === "rule-set");
-  assert.ok(events.some((e) => e.event === "protection" && e.rule === "numberOverride" && e.refused));
+  assert.ok(
+    events.some((e) => e.event === "protection" && e.refused && e.verdict?.source === "numberOverride" && e.verdict.origin === "stored"),
+    JSON.stringify(events),
+  );
   assert.ok(!JSON.stringify(events).includes("2065550123"), "no number in these events");
 });
 
-test("the CLI's country rules are kept and read back", { timeout: 120_000 }, async () => {
+test("the CLI's country rules are kept, read back, and obeyed by the next send", { timeout: 120_000 }, async () => {
+  const cuba = "+5351234567";
+  assert.equal((await sendTo(cuba, "cuba-1")).result.DeliveryStatus, "SUCCESSFUL", "sent before the rule");
   const updated = await aws(
     "update-protect-configuration-country-rule-set",
     "--protect-configuration-id", CONFIGURATION,
@@ -148,6 +153,28 @@ test("the CLI's country rules are kept and read back", { timeout: 120_000 }, asy
   const got = await aws("get-protect-configuration-country-rule-set", "--protect-configuration-id", CONFIGURATION, "--number-capability", "SMS");
   assert.equal(got.NumberCapability, "SMS");
   assert.deepEqual(got.CountryRuleSet, { CU: { ProtectStatus: "BLOCK" }, GB: { ProtectStatus: "ALLOW" } });
+
+  // The next send to Cuba is blocked by the stored country rule: no SMS.
+  const refused = await sendTo(cuba, "cuba-2");
+  assert.equal(refused.result.DeliveryStatus, "PERMANENT_FAILURE");
+  assert.equal(refused.result.StatusCode, 403);
+  assert.match(refused.result.StatusMessage, /protect configuration's country rule for CU/);
+  assert.deepEqual(refused.delivered, []);
+  // An ALLOW override of one number wins over its country's BLOCK.
+  await aws(
+    "put-protect-configuration-rule-set-number-override", "--protect-configuration-id", CONFIGURATION,
+    "--destination-phone-number", cuba, "--action", "ALLOW",
+  );
+  const allowed = await sendTo(cuba, "cuba-3");
+  assert.equal(allowed.result.DeliveryStatus, "SUCCESSFUL");
+  assert.equal(allowed.delivered.length, 1);
+  assert.equal((await sendTo("+5351234568", "cuba-4")).result.DeliveryStatus, "PERMANENT_FAILURE", "the rest of Cuba still blocked");
+  // Lifting the rule: Cuba goes again.
+  await aws(
+    "update-protect-configuration-country-rule-set", "--protect-configuration-id", CONFIGURATION,
+    "--number-capability", "SMS", "--country-rule-set-updates", '{"CU": {"ProtectStatus": "ALLOW"}}',
+  );
+  assert.equal((await sendTo("+5351234568", "cuba-5")).result.DeliveryStatus, "SUCCESSFUL");
 });
 
 test("bad input gets AWS's error shapes", { timeout: 120_000 }, async () => {
