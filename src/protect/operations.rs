@@ -118,6 +118,8 @@ struct Answer<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     action: Option<OverrideAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    iso_country_code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     expiration_timestamp: Option<u64>,
 }
 
@@ -128,6 +130,7 @@ impl<'a> Answer<'a> {
             destination_phone_number: Some(o.destination_phone_number),
             created_timestamp: Some(o.created_timestamp),
             action: Some(o.action),
+            iso_country_code: o.iso_country_code,
             expiration_timestamp: o.expiration_timestamp,
             ..self
         }
@@ -152,14 +155,16 @@ impl Serialize for CountryRuleSet<'_> {
 }
 
 /// `ProtectConfigurationRuleSetNumberOverride`: timestamps in epoch seconds,
-/// as the JSON protocol writes them. (No `IsoCountryCode`: numbers have no
-/// country in this build yet.)
+/// as the JSON protocol writes them; `IsoCountryCode` when the number's
+/// region is known.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct OverrideAnswer<'a> {
     destination_phone_number: &'a str,
     created_timestamp: u64,
     action: OverrideAction,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    iso_country_code: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expiration_timestamp: Option<u64>,
 }
@@ -175,6 +180,7 @@ impl<'a> OverrideAnswer<'a> {
             destination_phone_number: number,
             created_timestamp: created_ms / 1000,
             action,
+            iso_country_code: region(number),
             expiration_timestamp: expires_ms.map(|ms| ms / 1000),
         }
     }
@@ -282,6 +288,7 @@ impl ProtectCall {
             destination_phone_number: None,
             created_timestamp: None,
             action: None,
+            iso_country_code: None,
             expiration_timestamp: None,
         };
         let outcome = |write: Option<&RuleSetDocument>, answer: &Answer| Outcome {
@@ -398,9 +405,14 @@ fn matches(o: &document::NumberOverride, name: &str, values: &[String]) -> bool 
         "created-after" => when(Some(o.created_ms), false),
         "expires-before" => when(o.expires_ms, true),
         "expires-after" => when(o.expires_ms, false),
-        // No number has a country in this build yet: none matches one.
+        "iso-country-code" => region(&o.number).is_some_and(|r| values.iter().any(|v| v == r)),
         _ => false,
     }
+}
+
+/// The ISO 3166-1 region of an E.164 number, when known.
+fn region(e164: &str) -> Option<&'static str> {
+    crate::country::region_of(e164).map(|r| r.code)
 }
 
 /// A filter's time: epoch seconds, or ISO 8601 UTC (`2026-12-31T00:00:00Z`).
@@ -679,7 +691,7 @@ mod tests {
             json!({
                 "ProtectConfigurationArn": arn, "ProtectConfigurationId": id(),
                 "DestinationPhoneNumber": "+12065550100", "CreatedTimestamp": 1_795_694_400,
-                "Action": "BLOCK", "ExpirationTimestamp": 1_798_761_600
+                "Action": "BLOCK", "IsoCountryCode": "US", "ExpirationTimestamp": 1_798_761_600
             })
         );
         // Without its '+', as the model allows: the same number.
@@ -714,7 +726,7 @@ mod tests {
         assert_eq!(
             allowed["RuleSetNumberOverrides"],
             json!([{
-                "DestinationPhoneNumber": "+447700900123", "CreatedTimestamp": 1_795_694_401, "Action": "ALLOW"
+                "DestinationPhoneNumber": "+447700900123", "CreatedTimestamp": 1_795_694_401, "Action": "ALLOW", "IsoCountryCode": "GB"
             }])
         );
         for (filter, count) in [
@@ -723,7 +735,9 @@ mod tests {
             (json!({"Name": "expires-before", "Values": ["2027-01-02T00:00:00Z"]}), 1),
             (json!({"Name": "expires-after", "Values": ["1798761600"]}), 0),
             (json!({"Name": "created-after", "Values": ["1795694400"]}), 1),
-            (json!({"Name": "iso-country-code", "Values": ["US"]}), 0),
+            (json!({"Name": "iso-country-code", "Values": ["US"]}), 1),
+            (json!({"Name": "iso-country-code", "Values": ["GB", "US"]}), 2),
+            (json!({"Name": "iso-country-code", "Values": ["CU"]}), 0),
         ] {
             let page = run(
                 &mut stored,
