@@ -97,16 +97,20 @@ pub struct PrefixRecord {
     pub blocks: Vec<u64>,
 }
 
-/// A country's counters: minute buckets of the last hour, hour buckets of
-/// the last 7 days.
+/// A country's counters: minute buckets of the last hour, and the unverified
+/// sends of each hour of the last 7 days (only their most matters, so one
+/// number an hour: the record is written on every send to the country).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct CountryRecord {
     /// Minute buckets of the last hour, oldest first.
     #[serde(rename = "m", default)]
     pub minutes: Vec<Bucket>,
-    /// Hour buckets of the last 7 days, oldest first.
+    /// The hour (since the epoch) `hours` starts at.
+    #[serde(rename = "f", default)]
+    pub first_hour: u32,
+    /// Unverified sends per hour from `first_hour` on, one entry an hour.
     #[serde(rename = "h", default)]
-    pub hours: Vec<Bucket>,
+    pub hours: Vec<u32>,
 }
 
 impl PrefixRecord {
@@ -147,24 +151,41 @@ impl CountryRecord {
 
     fn pruned(&self, now_ms: u64) -> CountryRecord {
         let minute = index(now_ms, MINUTE_MS).saturating_sub(59);
-        let hour = index(now_ms, HOUR_MS).saturating_sub(7 * 24);
+        let from = index(now_ms, HOUR_MS).saturating_sub(7 * 24);
+        let drop = (from.saturating_sub(self.first_hour) as usize).min(self.hours.len());
         CountryRecord {
             minutes: self.minutes.iter().copied().filter(|b| b.0 >= minute).collect(),
-            hours: self.hours.iter().copied().filter(|b| b.0 >= hour).collect(),
+            first_hour: self.first_hour.max(from),
+            hours: self.hours[drop..].to_vec(),
         }
     }
 
     /// The budget learnt from the last 7 days' whole hours.
     fn learnt_budget(&self, now_ms: u64) -> u32 {
         let this_hour = index(now_ms, HOUR_MS);
-        let peak = self
-            .hours
-            .iter()
-            .filter(|b| b.0 < this_hour && b.0 + 7 * 24 >= this_hour)
-            .map(|b| b.1 - b.2)
-            .max()
-            .unwrap_or(0);
+        let whole = (this_hour.saturating_sub(self.first_hour) as usize).min(self.hours.len());
+        let peak = self.hours[..whole].iter().copied().max().unwrap_or(0);
         COUNTRY_BUDGET_FLOOR.max(COUNTRY_BUDGET_FACTOR.saturating_mul(peak))
+    }
+
+    /// Adds `change` to the unverified sends of the hour of `at_ms` (a send
+    /// +1; a verified code or a send taken back -1, never below 0).
+    fn add_hour(&mut self, at_ms: u64, change: i32) {
+        let hour = index(at_ms, HOUR_MS);
+        if self.hours.is_empty() {
+            if change <= 0 {
+                return;
+            }
+            self.first_hour = hour;
+        }
+        let Some(i) = hour.checked_sub(self.first_hour).map(|i| i as usize) else { return };
+        if i >= self.hours.len() {
+            if change <= 0 {
+                return;
+            }
+            self.hours.resize(i + 1, 0);
+        }
+        self.hours[i] = self.hours[i].saturating_add_signed(change);
     }
 }
 
@@ -339,7 +360,7 @@ pub fn admit_country(
         return judged;
     }
     add(&mut next.minutes, index(now_ms, MINUTE_MS), 1, 0);
-    add(&mut next.hours, index(now_ms, HOUR_MS), 1, 0);
+    next.add_hour(now_ms, 1);
     Judged { record: Some(next), ..judged }
 }
 
@@ -360,7 +381,7 @@ pub fn unsend_country(record: &CountryRecord, sent_at_ms: u64) -> Option<Country
     let at = index(sent_at_ms, MINUTE_MS);
     next.minutes.iter().any(|b| b.0 == at).then(|| {
         add(&mut next.minutes, at, -1, 0);
-        add(&mut next.hours, index(sent_at_ms, HOUR_MS), -1, 0);
+        next.add_hour(sent_at_ms, -1);
         next
     })
 }
@@ -386,10 +407,15 @@ pub fn verified_country(
     now_ms: u64,
 ) -> Option<CountryRecord> {
     let mut next = record.pruned(now_ms);
-    let before = next.clone();
+    let before = next.minutes.clone();
     add(&mut next.minutes, index(sent_at_ms, MINUTE_MS), 0, 1);
-    add(&mut next.hours, index(sent_at_ms, HOUR_MS), 0, 1);
-    (next != before).then_some(next)
+    // Counted in its hour only when counted in its minute: a code's send
+    // is counted once, and the last hour's sends are all in minute buckets.
+    if next.minutes == before {
+        return None;
+    }
+    next.add_hour(sent_at_ms, -1);
+    Some(next)
 }
 
 #[cfg(test)]
@@ -592,6 +618,12 @@ mod tests {
             admit_country(&rules(), Mode::Enforce, "US", &c, T0 + 7 * 24 * H + H).figures.budget,
             20
         );
+        // Codes verified are no longer unverified: 10 of 15 left, so 30.
+        let mut v = c.clone();
+        for _ in 0..5 {
+            v = verified_country(&v, T0, T0 + 10 * S).unwrap();
+        }
+        assert_eq!(admit_country(&rules(), Mode::Enforce, "US", &v, T0 + H).figures.budget, 30);
         // A fixed budget replaces the learnt one.
         let fixed = Rules { country_budgets: [("US".to_owned(), 3)].into(), ..rules() };
         let j = admit_country(&fixed, Mode::Enforce, "US", &c, T0 + H);
@@ -610,12 +642,14 @@ mod tests {
             CountryRecord::decode(Some("[")).unwrap_err().exception,
             Exception::InternalServerError
         );
-        // A week of traffic every minute stays bounded: 60 + 169 buckets.
+        // A week of traffic every minute stays bounded: 60 minute buckets, 169 hours.
         let mut c = CountryRecord::default();
         for minute in 0..(8 * 24 * 60) {
             c = admit_country(&rules(), Mode::Monitor, "US", &c, T0 + minute * M).record.unwrap();
         }
         assert_eq!((c.minutes.len(), c.hours.len()), (60, 169));
-        assert!(c.encode().len() < 6000, "{} bytes", c.encode().len());
+        assert_eq!(c.first_hour as u64, (T0 + 8 * 24 * H - M) / H - 168);
+        assert!(c.encode().len() < 2000, "{} bytes", c.encode().len());
+        assert_eq!(CountryRecord::decode(Some(&c.encode())).unwrap(), c);
     }
 }

@@ -120,12 +120,19 @@ impl Engine {
             0
         };
         let current = secrets.current();
+        // The counters' keys only when something will read them (three HMACs).
+        let protected = rules.mode != Mode::Off;
+        let key = |make: &dyn Fn() -> String| if protected { make() } else { String::new() };
         Ok(Sending {
             storage_keys: secrets.storage_keys(application_id, &params.reference_id, destination),
             number_key: current.number_key(application_id, destination),
-            prefix_key: current.prefix_key(application_id, pumping::prefix_of(destination)),
-            country_key: current.country_key(application_id, region.unwrap_or(UNKNOWN_REGION)),
-            spend_key: current.spend_key(application_id),
+            prefix_key: key(&|| {
+                current.prefix_key(application_id, pumping::prefix_of(destination))
+            }),
+            country_key: key(&|| {
+                current.country_key(application_id, region.unwrap_or(UNKNOWN_REGION))
+            }),
+            spend_key: key(&|| current.spend_key(application_id)),
             region,
             segments,
             action: Cell::new(ProtectStatus::Filter),
@@ -171,12 +178,20 @@ impl Engine {
         let destination = &p.destination_identity;
         let current = secrets.current();
         let number_key = current.number_key(application_id, destination);
-        let region = crate::country::region_of(destination).map_or(UNKNOWN_REGION, |r| r.code);
-        let prefix_key = current.prefix_key(application_id, pumping::prefix_of(destination));
-        let country_key = current.country_key(application_id, region);
+        let rules = self.shared.policy.rules(application_id).clone();
+        // The counters' keys only when a verified code will be counted.
+        let (prefix_key, country_key) = if counts_verified(&rules) {
+            let region = crate::country::region_of(destination).map_or(UNKNOWN_REGION, |r| r.code);
+            (
+                current.prefix_key(application_id, pumping::prefix_of(destination)),
+                current.country_key(application_id, region),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         let inner = otp::Verification::new(secrets, application_id, p).map_err(to_js_error)?;
         Ok(Verification {
-            rules: self.shared.policy.rules(application_id).clone(),
+            rules,
             number_key,
             prefix_key,
             country_key,
@@ -325,6 +340,12 @@ pub struct Admission {
 pub struct HistoryWrite {
     history: String,
     ttl_seconds: u32,
+}
+
+/// Whether the prefix and country rules judge by verified codes at all.
+fn counts_verified(rules: &Rules) -> bool {
+    rules.mode_of(|m| m.prefix_velocity) != Mode::Off
+        || rules.mode_of(|m| m.country_budget) != Mode::Off
 }
 
 /// The region counters use for numbers of no known region (ISO 3166's
@@ -772,8 +793,7 @@ impl Verification {
     /// pumping rules judge by it): `countVerified` on each.
     #[wasm_bindgen(getter, js_name = countsVerified)]
     pub fn counts_verified(&self) -> bool {
-        self.rules.mode_of(|m| m.prefix_velocity) != Mode::Off
-            || self.rules.mode_of(|m| m.country_budget) != Mode::Off
+        counts_verified(&self.rules)
     }
 
     /// Counts a verified code in the prefix's or the country's counters, in
