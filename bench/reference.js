@@ -121,7 +121,7 @@ export class ReferenceEngine {
     const expiresAtMs = nowMs + ttlSeconds * 1000;
     return {
       storageKey: `otp_${base64url(key)}`,
-      record: `2.${nowMs}.${expiresAtMs}.${p.allowedAttempts}.0.${base64url(hash)}`,
+      record: `3.${nowMs}.${expiresAtMs}.${p.allowedAttempts}.0.${base64url(hash)}.${nowMs}`,
       ttlSeconds,
       expiresAtMs,
       body: `This is your One Time Password: ${otp} from ${p.brandName}`,
@@ -132,8 +132,9 @@ export class ReferenceEngine {
     const p = checkVerify(params);
     const address = [applicationId, p.referenceId, p.destinationIdentity];
     const storageKey = `otp_${base64url(await crypto.subtle.sign("HMAC", this.#key, lengthPrefixed("edge-otp storage key v1", address)))}`;
-    const [version, , expiresAt, attempts, , hash] = record.split(".");
-    if (version !== "2") throw new Error("unreadable record");
+    // A delivered record, as engine.send writes it.
+    const [version, , expiresAt, attempts, , hash, delivered] = record.split(".");
+    if (version !== "3" || !/^\d+$/.test(delivered)) throw new Error("unreadable record");
     if (nowMs >= Number(expiresAt)) return { storageKey, valid: false, reason: "Expired" };
     if (Number(attempts) === 0) return { storageKey, valid: false, reason: "AttemptsExhausted" };
     // crypto.subtle.verify compares in constant time.

@@ -3,7 +3,7 @@ export {
   AllowedHosts, OtpEngine, Provider, languages, render, signRequest, validate, verifySignature,
 } from "./engine.js";
 export { PinpointError } from "./errors.js";
-export { DEFAULT_TRANSPORT_TIMEOUT_MS, OtpService, verifyInStore } from "./service.js";
+export { DEFAULT_STORE_TIMEOUT_MS, DEFAULT_TRANSPORT_TIMEOUT_MS, OtpService, verifyInStore } from "./service.js";
 export { createHandler, errorResponse, MAX_BODY_BYTES } from "./http.js";
 export { DEV_DEFAULTS, fromEnv } from "./config.js";
 export { MemoryStore } from "./stores/memory.js";

@@ -21,6 +21,7 @@ import type {
   Sms,
   Validation,
   VerifiedSignature,
+  VerifyAction,
   VerifyOtpMessageRequestParameters,
   VerifyStep,
 } from "./wasm/edge_otp.js";
@@ -52,6 +53,10 @@ export type {
   Rule,
   Rules,
   Window,
+  WindowCount,
+  Standing,
+  SendStanding,
+  GuessStanding,
   DeliveryStatus,
   DltTemplateSetting,
   Encoding,
@@ -173,8 +178,6 @@ export interface OtpSending {
    * configuration's rule set, null when none), laid over OTP_POLICY's. A `blocked` result is the address's answer: send nothing.
    */
   screen(stored: string | null | undefined, nowMs?: number): Screen;
-  /** May the number be sent a code now? Write back `write` with compare-and-swap. */
-  admit(history: string | null | undefined, nowMs?: number): Admission;
   /** May one more code go into the number's prefix (what `prefixKey` holds)? */
   admitPrefix(record: string | null | undefined, nowMs?: number): Admission;
   /** May one more code go to the number's country (what `countryKey` holds)? */
@@ -183,8 +186,25 @@ export interface OtpSending {
   admitSpend(record: string | null | undefined, nowMs?: number): Admission;
   /** Takes this send, counted at `sentAtMs`, back out of a counter when a later rule refused it. */
   unsend(counter: Counter, record: string | null | undefined, sentAtMs: number): HistoryWrite | null;
-  /** The code replacing `prior` (what `storageKey` holds): store it with compare-and-swap, then deliver. */
-  issue(prior: string | null | undefined, nowMs?: number): SendResult;
+  /**
+   * May the number be sent a code now? Write back `write` with compare-and-swap.
+   * `standing` (kind "sends") says what the number has left and when its next send is allowed.
+   */
+  admit(history: string | null | undefined, nowMs?: number): Admission;
+  /**
+   * The code, pending, in place of `current` (what `storageKey` holds): store
+   * it with compare-and-swap, then deliver. Its code verifies only once
+   * `confirm` is applied; meanwhile the code delivered before it does.
+   */
+  issue(current: string | null | undefined, nowMs?: number): SendResult;
+  /**
+   * The SMS was delivered at `deliveredAtMs`: what to do to `current` (read
+   * again, under `storageKey`) with compare-and-swap, asking again if it lost,
+   * so that the last code delivered is the one that verifies.
+   */
+  confirm(current: string | null | undefined, deliveredAtMs?: number, nowMs?: number): VerifyAction;
+  /** The SMS was not delivered: what to do to `current`, so that the code delivered before it is back as it is. */
+  withdraw(current: string | null | undefined, nowMs?: number): VerifyAction;
   free(): void;
 }
 
@@ -203,7 +223,10 @@ export interface OtpVerification {
   readonly countsVerified: boolean;
   /** Counts a verified code (`code`: its record as read) in the prefix's or country's counter. */
   countVerified(counter: "prefix" | "country", record: string | null | undefined, code: string, nowMs: number): HistoryWrite | null;
-  /** Counts a guess against the number's budget before the comparison, or refuses. */
+  /**
+   * Counts a guess against the number's budget before the comparison, or refuses.
+   * `standing` (kind "wrongGuesses") counts this guess as wrong until `release` takes it back.
+   */
   reserve(history: string | null | undefined, nowMs?: number): Admission;
   /** Takes back the guess reserved at `reservedAtMs` (a right code, or none compared). */
   release(history: string | null | undefined, reservedAtMs: number): HistoryWrite | null;

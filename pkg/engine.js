@@ -74,12 +74,14 @@ export class OtpEngine {
    * SendOtpMessage, checked once: its keys, `screen` for the rule set,
    * `admit` for the number's history, `admitPrefix`, `admitCountry` and
    * `admitSpend` for the pumping rules and spend caps (`unsend` takes a
-   * refused send back out of a counter), `issue` for the code.
+   * refused send back out of a counter), `issue` for the code (stored
+   * pending), then `confirm` once the SMS is delivered or `withdraw` when
+   * it is not.
    */
   sending(applicationId, parameters) {
     return new Steps(
       call(() => this.#core().sending(applicationId, parameters)),
-      ["screen", "admit", "admitPrefix", "admitCountry", "admitSpend", "issue"],
+      ["screen", "admit", "admitPrefix", "admitCountry", "admitSpend", "issue", "confirm", "withdraw"],
       ["unsend"],
     );
   }
@@ -163,8 +165,9 @@ class Steps {
       if (name in inner) this[name] = inner[name];
     }
     for (const name of steps) {
-      // A stored value absent is null in JS and None in Rust; so is a storage key.
-      this[name] = (stored, ms = Date.now(), key) => call(() => this.#inner[name](stored ?? undefined, ms, key ?? undefined));
+      // A stored value absent is null in JS and None in Rust; so is a storage
+      // key, or confirm's time now.
+      this[name] = (stored, ms = Date.now(), extra) => call(() => this.#inner[name](stored ?? undefined, ms, extra ?? undefined));
     }
     for (const name of calls) {
       this[name] = (...args) => call(() => this.#inner[name](...args.map((arg) => arg ?? undefined)));

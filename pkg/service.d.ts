@@ -1,5 +1,6 @@
 import type {
-  EngineOptions, OtpEngine, Parameters, ProtectResponse, SendOtpMessageRequestParameters, VerifyOtpMessageRequestParameters, VerifyStep,
+  EngineOptions, OtpEngine, Parameters, ProtectResponse, SendOtpMessageRequestParameters, SendStanding, GuessStanding,
+  VerifyOtpMessageRequestParameters, VerifyStep,
 } from "./engine.js";
 import type { OtpStore } from "./stores/types.js";
 import type { Delivery, SmsTransport } from "./transports/types.js";
@@ -24,10 +25,17 @@ export interface OtpServiceOptions extends EngineOptions {
    * is withdrawn.
    */
   transportTimeoutMs?: number;
+  /** How long one store call may take (10,000 ms by default); past it the call counts as failed. */
+  storeTimeoutMs?: number;
   /** Milliseconds since the epoch (Date.now). */
   clock?: () => number;
   log?: Log;
 }
+
+/** How long a delivery may take unless `transportTimeoutMs` says otherwise. */
+export declare const DEFAULT_TRANSPORT_TIMEOUT_MS: number;
+/** How long a store call may take unless `storeTimeoutMs` says otherwise. */
+export declare const DEFAULT_STORE_TIMEOUT_MS: number;
 
 /** Pinpoint's EndpointMessageResult for one address. */
 export interface EndpointMessageResult extends Delivery {
@@ -55,18 +63,39 @@ export interface VerificationResponse {
  */
 export declare class OtpService {
   constructor(options: OtpServiceOptions);
-  /** `parameters` may be the request object or its JSON text (an HTTP body). */
+  /**
+   * `parameters` may be the request object or its JSON text (an HTTP body).
+   * With protection on, `onStanding` hears where the number stands after the
+   * decision, also when it is refused (before the TooManyRequestsException):
+   * sends left, seconds until the next send is allowed. Pinpoint's answer has
+   * no room for them.
+   * The new code verifies once its SMS is delivered; a failed delivery is
+   * reported in the answer and leaves the code delivered before it as it
+   * was. A store failure before the SMS leaves throws an
+   * InternalServerErrorException that says nothing was sent; one after it
+   * left, one that says it was sent.
+   */
   send(
     applicationId: string,
     parameters: Parameters<SendOtpMessageRequestParameters>,
-    options?: { requestId?: string },
+    options?: { requestId?: string; onStanding?: (standing: { kind: "sends" } & SendStanding) => void },
   ): Promise<MessageResponse>;
   /**
-   * Checks a valid verify's code; with a transport that takes feedback
-   * (AWS End User Messaging), then reports its message received, bounded by
-   * `transportTimeoutMs`; a failed report is logged, never thrown.
+   * With protection on, `onStanding` hears the number's wrong guesses left as
+   * the guess is reserved, this one counted as wrong (a right code gives it back).
+   * `onStep` hears the engine's whole answer: the reason and the attempts left.
+   * With a transport that takes feedback (AWS End User Messaging), a valid
+   * code's message is then reported received, bounded by `transportTimeoutMs`;
+   * a failed report is logged, never thrown.
    */
-  verify(applicationId: string, parameters: Parameters<VerifyOtpMessageRequestParameters>): Promise<VerificationResponse>;
+  verify(
+    applicationId: string,
+    parameters: Parameters<VerifyOtpMessageRequestParameters>,
+    options?: {
+      onStanding?: (standing: { kind: "wrongGuesses" } & GuessStanding) => void;
+      onStep?: (step: VerifyStep) => void;
+    },
+  ): Promise<VerificationResponse>;
   /**
    * A request of the protect-configuration API (PinpointSMSVoiceV2's JSON
    * 1.0 protocol; `target` is its X-Amz-Target, `body` its bytes), applied

@@ -10,6 +10,14 @@ const MAX_ROUNDS = 64;
 /** How long any transport, a custom one too, may take to deliver one SMS. */
 export const DEFAULT_TRANSPORT_TIMEOUT_MS = 10_000;
 
+/** How long one store call may take before the service counts it as failed. */
+export const DEFAULT_STORE_TIMEOUT_MS = 10_000;
+
+const STORE_UNAVAILABLE = "The OTP store is unavailable; nothing was sent or changed.";
+const SENT_UNCONFIRMED =
+  "The SMS was sent, but the OTP store failed before its code was recorded as delivered, " +
+  "so that code may not verify; send a new one.";
+
 export class OtpService {
   #engine;
   #store;
@@ -17,6 +25,8 @@ export class OtpService {
   #clock;
   #log;
   #transportTimeoutMs;
+  #storeTimeoutMs;
+  #lastDeliveryMs = 0;
 
   /**
    * @param {object} options
@@ -34,16 +44,22 @@ export class OtpService {
    * @param {number} [options.transportTimeoutMs] how long a delivery may take
    *   (DEFAULT_TRANSPORT_TIMEOUT_MS); past it the send answers
    *   TEMPORARY_FAILURE and its code is withdrawn
+   * @param {number} [options.storeTimeoutMs] how long one store call may take
+   *   (DEFAULT_STORE_TIMEOUT_MS); past it the call counts as failed
    */
   constructor({
-    secret, store, transport, transportTimeoutMs = DEFAULT_TRANSPORT_TIMEOUT_MS, clock = Date.now, log = () => {},
+    secret, store, transport, transportTimeoutMs = DEFAULT_TRANSPORT_TIMEOUT_MS,
+    storeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS, clock = Date.now, log = () => {},
     ...engineOptions
   }) {
-    if (!(Number.isFinite(transportTimeoutMs) && transportTimeoutMs > 0)) {
-      throw new TypeError(`transportTimeoutMs must be a positive number of milliseconds; got ${transportTimeoutMs}.`);
+    for (const [name, value] of [["transportTimeoutMs", transportTimeoutMs], ["storeTimeoutMs", storeTimeoutMs]]) {
+      if (!(Number.isFinite(value) && value > 0)) {
+        throw new TypeError(`${name} must be a positive number of milliseconds; got ${value}.`);
+      }
     }
     this.#engine = new OtpEngine(secret, engineOptions);
     this.#transportTimeoutMs = transportTimeoutMs;
+    this.#storeTimeoutMs = storeTimeoutMs;
     this.#store = store;
     this.#transport = transport;
     this.#clock = clock;
@@ -60,28 +76,35 @@ export class OtpService {
    * (a string, or the bytes of an HTTP body). Throws TooManyRequestsException
    * (with `retryAfterSeconds`) when the policy refuses the number a code.
    * Answers Pinpoint's MessageResponse; a failed delivery is reported in it,
-   * as Pinpoint does, and its code is removed so it can never be verified.
+   * as Pinpoint does. The new code is stored pending and verifies only once
+   * its SMS was delivered; until then, and for good if the delivery fails,
+   * the code delivered before it verifies, as it was.
+   * With protection on, `onStanding` (if given) hears where the number
+   * stands after the decision, refused or not: the engine's Standing of
+   * kind "sends" (sends left, seconds until the next send is allowed), for
+   * hosts that show it; Pinpoint's answer has no room for it.
    */
-  async send(applicationId, parameters, { requestId = crypto.randomUUID() } = {}) {
+  async send(applicationId, parameters, { requestId = crypto.randomUUID(), onStanding } = {}) {
     const sending = this.#engine.sending(applicationId, parameters);
     const answer = (result) => ({ ApplicationId: applicationId, RequestId: requestId, Result: { [sending.destinationIdentity]: result } });
     try {
       const now = this.#clock();
-      const decision = sending.protected ? await this.#protect(applicationId, sending, now) : undefined;
+      const decision = sending.protected ? await this.#protect(applicationId, sending, now, onStanding) : undefined;
       // A blocked destination is an address's result, as Pinpoint reports one it won't deliver to.
       if (decision?.blocked) return answer(decision.blocked);
-      const sent = sending.protected
-        ? await this.#replace(sending, now)
-        : sending.issue(null, now);
-      if (!sending.protected) {
-        await this.#storeCall(() => this.#store.set(sent.storageKey, sent.record, sent.ttlSeconds));
-      }
-      await this.#retire(sending);
+      const sent = await this.#issue(sending, now);
       const { feedbackId, ...delivery } = await this.#deliver(sent.sms);
-      if (delivery.DeliveryStatus !== "SUCCESSFUL") await this.#withdraw(sent);
-      else if (typeof feedbackId === "string") await this.#keepFeedbackId(sent, feedbackId);
+      if (delivery.DeliveryStatus === "SUCCESSFUL") {
+        await this.#confirm(sending, this.#deliveryTime());
+        await this.#retire(sending);
+        if (typeof feedbackId === "string") await this.#keepFeedbackId(sent, feedbackId);
+      } else {
+        await this.#withdraw(sending);
+      }
+      const standing = decision?.standing;
       this.#log({
         event: "send", applicationId, messageId: sent.sms.messageId, status: delivery.DeliveryStatus,
+        ...(standing && { sendsLeft: standing.sendsLeft, nextSendInSeconds: standing.nextSendInSeconds }),
         ...(decision && { protection: decision.figures }),
       });
       return answer({ ...delivery, MessageId: sent.sms.messageId });
@@ -94,14 +117,18 @@ export class OtpService {
    * VerifyOtpMessage: `{ Valid }`. See verifyInStore: on a strongly
    * consistent store concurrent guesses never use more than AllowedAttempts,
    * and with protection on, no more than the number's wrong-guess budget.
+   * `onStanding` hears the number's Standing of kind "wrongGuesses" as the
+   * guess is reserved, this guess counted as wrong (a right code, or no code
+   * to compare, gives it back); `onStep` hears the engine's whole answer
+   * (reason and attempts left), which Pinpoint's `{ Valid }` leaves out.
    */
-  async verify(applicationId, parameters) {
+  async verify(applicationId, parameters, { onStanding, onStep } = {}) {
     const verification = this.#engine.verification(applicationId, parameters);
     try {
       let reservedAt;
       if (verification.protected) {
         reservedAt = this.#clock();
-        await this.#reserve(applicationId, verification, reservedAt);
+        await this.#reserve(applicationId, verification, reservedAt, onStanding);
       }
       const { step: result, record, key } = await stepRecord(verification, this.#guardedStore(), this.#clock);
       // Only a wrong code keeps counting against the number.
@@ -109,6 +136,7 @@ export class OtpService {
       // A verified code is what tells a person from pumping: counted for its prefix and country.
       if (result.valid && verification.countsVerified) await this.#countVerified(verification, record);
       this.#log({ event: "verify", applicationId, reason: result.reason });
+      this.#tell("onStep", onStep, result);
       if (result.valid) await this.#feedback(key);
       return { Valid: result.valid };
     } finally {
@@ -164,10 +192,12 @@ export class OtpService {
    * compare-and-swap as its rule allows the send; when a later rule refuses
    * it, the counters already written take it back. Logs the decision as one
    * event when a rule refused or monitored (otherwise its figures go in the
-   * send's event). Answers `{ blocked }` (the address's result) for a
-   * blocked destination, else `{ figures }`; throws an enforced refusal.
+   * send's event). `onStanding` hears where the number stands once its
+   * rule has decided. Answers `{ blocked }` (the address's result) for a
+   * blocked destination, else `{ figures, standing }`; throws an enforced
+   * refusal.
    */
-  async #protect(applicationId, sending, now) {
+  async #protect(applicationId, sending, now, onStanding) {
     // The protect configuration's rule set, as the API keeps it (one more read).
     const stored = await this.#storeCall(() => this.#store.get(sending.ruleSetKey));
     const screen = sending.screen(stored?.value, now);
@@ -179,8 +209,13 @@ export class OtpService {
       return { blocked: screen.blocked };
     }
     const counted = [];
+    let standing;
     const judge = async (counter, key, decide) => {
       const admission = await this.#judge(key, decide);
+      if (counter === "number") {
+        standing = admission.standing;
+        this.#tell("onStanding", onStanding, standing);
+      }
       Object.assign(figures, pick(admission, ["prefix", "country", "spend"]));
       if (admission.refusal) refusals.push(admission.refusal);
       if (!admission.allowed) {
@@ -200,7 +235,7 @@ export class OtpService {
     const spendKey = sending.spendKey;
     if (spendKey) await judge("spend", spendKey, (record) => sending.admitSpend(record, now));
     if (refusals.length > 0) event();
-    return { figures };
+    return { figures, standing };
   }
 
   /**
@@ -243,7 +278,7 @@ export class OtpService {
    */
   async #keepFeedbackId(sent, feedbackId) {
     try {
-      await this.#store.set(feedbackKey(sent.storageKey), feedbackId, sent.ttlSeconds);
+      await this.#bounded(this.#store.set(feedbackKey(sent.storageKey), feedbackId, sent.ttlSeconds));
     } catch (error) {
       this.#log({ event: "store-error", during: "feedback", error: errorKind(error) });
     }
@@ -259,9 +294,9 @@ export class OtpService {
     const key = feedbackKey(storageKey);
     let timer;
     try {
-      const kept = await this.#store.get(key);
+      const kept = await this.#bounded(this.#store.get(key));
       if (!kept) return;
-      await this.#store.compareAndSwap(key, kept.version, null);
+      await this.#bounded(this.#store.compareAndSwap(key, kept.version, null));
       const timedOut = new Promise((resolve) => {
         timer = setTimeout(() => resolve(TIMED_OUT), this.#transportTimeoutMs);
       });
@@ -305,13 +340,26 @@ export class OtpService {
     }
   }
 
-  /** A wrong guess reserved against the number (protection on): logged, and thrown when refused. */
-  async #reserve(applicationId, verification, reservedAt) {
+  /**
+   * A wrong guess reserved against the number (protection on): logged, and
+   * thrown when refused; `onStanding` hears where the number stands.
+   */
+  async #reserve(applicationId, verification, reservedAt, onStanding) {
     const admission = await this.#judge(verification.numberKey, (history) => verification.reserve(history, reservedAt));
     const { refusal } = admission;
     if (refusal) this.#log({ event: "protection", applicationId, number: verification.numberKey, ...refusalFields(refusal) });
+    this.#tell("onStanding", onStanding, admission.standing);
     if (!admission.allowed) {
       throw new PinpointError("TooManyRequestsException", refusal.message, { retryAfterSeconds: refusal.retryAfterSeconds });
+    }
+  }
+
+  /** Hands the host what it asked to hear; the host's callback failing changes nothing here. */
+  #tell(name, callback, value) {
+    try {
+      callback?.(value);
+    } catch (error) {
+      this.#log({ event: "callback-error", during: name, error: errorKind(error) });
     }
   }
 
@@ -319,50 +367,116 @@ export class OtpService {
   async #release(verification, reservedAt) {
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const current = await this.#store.get(verification.numberKey);
+        const current = await this.#bounded(this.#store.get(verification.numberKey));
         const write = verification.release(current?.value, reservedAt);
         if (!write) return;
-        if (await this.#store.compareAndSwap(verification.numberKey, current.version, write.history, write.ttlSeconds)) return;
+        const { numberKey } = verification;
+        if (await this.#bounded(this.#store.compareAndSwap(numberKey, current.version, write.history, write.ttlSeconds))) return;
       }
     } catch (error) {
       this.#log({ event: "store-error", during: "release", error: errorKind(error) });
     }
   }
 
-  /** Stores a new code in place of the one there now, carrying its wrong guesses. */
-  async #replace(sending, now) {
+  /**
+   * Stores the new code, pending, in place of the record there now (whose
+   * last delivered code it carries, and its wrong guesses). A store that
+   * fails may still have written it: taking it back then is worth a try,
+   * and harmless, since a pending code never verifies.
+   */
+  async #issue(sending, now) {
+    const key = sending.storageKey;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const current = await this.#storeCall(() => this.#store.get(sending.storageKey));
+      const current = await this.#storeCall(() => this.#store.get(key));
       const sent = sending.issue(current?.value, now);
-      const written = await this.#storeCall(() =>
-        this.#store.compareAndSwap(sending.storageKey, current?.version ?? null, sent.record, sent.ttlSeconds),
-      );
+      let written;
+      try {
+        written = await this.#storeCall(() =>
+          this.#store.compareAndSwap(key, current?.version ?? null, sent.record, sent.ttlSeconds),
+        );
+      } catch (error) {
+        await this.#withdraw(sending);
+        throw error;
+      }
       if (written) return sent;
     }
     throw new PinpointError("TooManyRequestsException", "Too many codes sent for this reference at once; try again.");
   }
 
   /**
+   * When a delivery completed, strictly later than the one before it in this
+   * service: two deliveries in the same millisecond still have an order, the
+   * one the core keeps the last delivered code by.
+   */
+  #deliveryTime() {
+    this.#lastDeliveryMs = Math.max(Math.floor(this.#clock()), this.#lastDeliveryMs + 1);
+    return this.#lastDeliveryMs;
+  }
+
+  /**
+   * The SMS was delivered: makes its code the one that verifies (unless a
+   * later delivery already is). The SMS is out, so a failure here says so.
+   */
+  async #confirm(sending, deliveredAt) {
+    try {
+      const done = await this.#settle(sending.storageKey, (current) => sending.confirm(current, deliveredAt, this.#clock()));
+      if (done) return;
+      this.#log({ event: "store-error", during: "confirm", error: "the record kept changing" });
+    } catch (error) {
+      if (error instanceof PinpointError) throw error;
+      this.#log({ event: "store-error", during: "confirm", error: errorKind(error) });
+    }
+    throw new PinpointError("InternalServerErrorException", SENT_UNCONFIRMED);
+  }
+
+  /**
+   * The SMS was not delivered: puts back the code delivered before it, if
+   * the record is still ours. A failure leaves our pending record, whose
+   * code never verifies and which still holds that earlier code.
+   */
+  async #withdraw(sending) {
+    try {
+      const done = await this.#settle(sending.storageKey, (current) => sending.withdraw(current, this.#clock()));
+      if (!done) this.#log({ event: "store-error", during: "withdraw", error: "the record kept changing" });
+    } catch (error) {
+      if (error instanceof PinpointError) throw error;
+      this.#log({ event: "store-error", during: "withdraw", error: errorKind(error) });
+    }
+  }
+
+  /**
+   * Applies the engine's decision on the record under `key` with
+   * compare-and-swap, reading again while it changes under it. Answers
+   * false after MAX_ROUNDS lost rounds; store errors are thrown as they are.
+   */
+  async #settle(key, decide) {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const current = await this.#bounded(this.#store.get(key));
+      const action = decide(current?.value ?? null);
+      if (action.kind === "keep") return true;
+      const write = action.kind === "write";
+      const swapped = await this.#bounded(
+        this.#store.compareAndSwap(key, current?.version ?? null, write ? action.record : null, write ? action.ttlSeconds : undefined),
+      );
+      if (swapped) return true;
+    }
+    return false;
+  }
+
+  /**
    * Removes the records older secrets made for this reference (while
-   * OTP_SECRET lists several), so the new code replaces them as it replaces
-   * one under the current key. A failure only leaves the old code until it expires.
+   * OTP_SECRET lists several), once the new code is delivered, so that it
+   * replaces them as it replaces one under the current key. A failure only
+   * leaves the old code until it expires.
    */
   async #retire(sending) {
     for (const key of sending.storageKeys.slice(1)) {
       try {
-        const current = await this.#store.get(key);
-        if (current) await this.#store.compareAndSwap(key, current.version, null);
+        const current = await this.#bounded(this.#store.get(key));
+        if (current) await this.#bounded(this.#store.compareAndSwap(key, current.version, null));
       } catch (error) {
         this.#log({ event: "store-error", during: "retire", error: errorKind(error) });
       }
-    }
-  }
-
-  /** Removes a code that was not delivered, if it is still ours: a newer send may have replaced it. */
-  async #withdraw(sent) {
-    const current = await this.#storeCall(() => this.#store.get(sent.storageKey));
-    if (current?.value === sent.record) {
-      await this.#storeCall(() => this.#store.compareAndSwap(sent.storageKey, current.version, null));
     }
   }
 
@@ -395,11 +509,27 @@ export class OtpService {
   /** A store failure is an InternalServerErrorException; details go to the log only. */
   async #storeCall(call) {
     try {
-      return await call();
+      return await this.#bounded(call());
     } catch (error) {
       if (error instanceof PinpointError) throw error;
       this.#log({ event: "store-error", error: errorKind(error) });
-      throw new PinpointError("InternalServerErrorException", "The OTP store is unavailable; nothing was sent or changed.");
+      throw new PinpointError("InternalServerErrorException", STORE_UNAVAILABLE);
+    }
+  }
+
+  /** A store call's answer, or an error once it has taken storeTimeoutMs. */
+  async #bounded(call) {
+    let timer;
+    const timedOut = new Promise((resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`The store did not answer within ${this.#storeTimeoutMs} ms.`)),
+        this.#storeTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([call, timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -91,17 +91,82 @@ impl Refusal {
     }
 }
 
-/// A decision on a number's history: the refusal, if any rule refused, and
-/// the history to write back (None: leave it as it is).
+/// One window as a decision leaves it: what it counts and what it has left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct WindowCount {
+    /// The most events the window allows.
+    pub limit: u32,
+    /// The window's length in seconds.
+    pub window_seconds: u32,
+    /// The events inside it now (an allowed one included).
+    pub count: u32,
+    /// How many more it allows now: `limit - count`, 0 when full.
+    pub left: u32,
+}
+
+/// Where a number's sends stand after a send's decision (the send included
+/// when it was allowed): what a caller shows as "sends left" and "send again
+/// in".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct SendStanding {
+    /// The fewest sends any window has left: the tightest window's `left`
+    /// (absent when the policy has no send windows, only the cooldown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub sends_left: Option<u32>,
+    /// Each send window, in the policy's order.
+    pub windows: Vec<WindowCount>,
+    /// Seconds until the next send is allowed, rounded up (0: now): the
+    /// cooldown, or a full window's wait when that is longer.
+    pub next_send_in_seconds: u32,
+}
+
+/// Where a number's wrong guesses stand after a verify's reservation: the
+/// guess being checked counts as wrong until a right code gives it back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct GuessStanding {
+    /// Wrong guesses the number has left in its window.
+    pub wrong_guesses_left: u32,
+    /// The wrong-guess window.
+    pub window: WindowCount,
+    /// Seconds until a guess is allowed again, rounded up (0: now).
+    pub next_guess_in_seconds: u32,
+}
+
+/// Where a number stands after a decision, by what was decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum Standing {
+    /// After a SendOtpMessage's decision.
+    Sends(SendStanding),
+    /// After a VerifyOtpMessage's reservation.
+    WrongGuesses(GuessStanding),
+}
+
+/// A decision on a number's history: the refusal, if any rule refused, where
+/// the number stands, and the history to write back (None: leave it as it
+/// is). With the policy off there is no decision: all three are None.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
     /// The rule that refused, if any.
     pub refusal: Option<Refusal>,
+    /// What the number has left, and when its next try is allowed.
+    pub standing: Option<Standing>,
     /// The history to write back with compare-and-swap; `None`: leave it as it is.
     pub history: Option<History>,
 }
 
 impl Decision {
+    /// No decision: the policy is off.
+    const NONE: Decision = Decision { refusal: None, standing: None, history: None };
+
     /// Whether the request goes ahead: nothing refused, or only monitored.
     pub fn allowed(&self) -> bool {
         self.refusal.as_ref().is_none_or(|r| r.mode != Mode::Enforce)
@@ -126,49 +191,129 @@ fn describe_window(seconds: u32) -> String {
     }
 }
 
-/// The events of `times` inside the window ending now (an event exactly
-/// `window_seconds` old has left it), and when enough of them will have
-/// left for one more to fit.
-fn judge(times: &[u64], window: Window, now_ms: u64) -> Option<(u32, u64)> {
-    let span = u64::from(window.window_seconds) * 1000;
-    let inside: Vec<u64> = times.iter().copied().filter(|&t| t + span > now_ms).collect();
-    let count = inside.len() as u32;
-    if count < window.limit {
-        return None;
-    }
-    // The oldest one whose leaving brings the count under the limit.
-    let leaving = inside[(count - window.limit) as usize];
-    Some((count, leaving + span - now_ms))
+/// One rule's window over the history as it is now: what it counts, and,
+/// when it is full, how long until enough events have left it for one more.
+#[derive(Clone, Copy, Debug)]
+struct Judged {
+    rule: Rule,
+    window: Window,
+    count: u32,
+    /// `Some` when the window is full.
+    wait_ms: Option<u64>,
 }
 
-/// SendOtpMessage to a number: the cooldown since its last code, then each
-/// send window. An allowed send is added to the history; a refused one is
-/// not (it sends nothing), except under `monitor`, where it is sent.
+impl Judged {
+    /// The events of `times` inside the window ending now (an event exactly
+    /// `window_seconds` old has left it).
+    fn new(rule: Rule, window: Window, times: &[u64], now_ms: u64) -> Judged {
+        let span = u64::from(window.window_seconds) * 1000;
+        let inside: Vec<u64> = times.iter().copied().filter(|&t| t + span > now_ms).collect();
+        let count = inside.len() as u32;
+        // The oldest one whose leaving brings the count under the limit.
+        let wait_ms = (count >= window.limit)
+            .then(|| inside[(count - window.limit) as usize] + span - now_ms);
+        Judged { rule, window, count, wait_ms }
+    }
+
+    fn counted(&self) -> WindowCount {
+        WindowCount {
+            limit: self.window.limit,
+            window_seconds: self.window.window_seconds,
+            count: self.count,
+            left: self.window.limit.saturating_sub(self.count),
+        }
+    }
+
+    /// The refusal a full window answers with.
+    fn refusal(&self, mode: Mode) -> Option<Refusal> {
+        let wait_ms = self.wait_ms?;
+        let retry = seconds_until(wait_ms);
+        let (count, seconds) = (self.count, self.window.window_seconds);
+        let message = match self.rule {
+            Rule::SendCooldown => format!(
+                "A code was sent to this number {} seconds ago; the next is allowed in {retry} \
+                 seconds",
+                (u64::from(seconds) * 1000 - wait_ms) / 1000
+            ),
+            Rule::SendsPerNumber => format!(
+                "Too many codes sent to this number: {count} in the last {}; the next is \
+                 allowed in {retry} seconds",
+                describe_window(seconds)
+            ),
+            Rule::WrongGuessesPerNumber => format!(
+                "Too many wrong codes for this number: {count} in the last {}; try again in \
+                 {retry} seconds",
+                describe_window(seconds)
+            ),
+            // Judged in their own files (rule_set, pumping, spend), never here.
+            Rule::CountryRules | Rule::PrefixVelocity | Rule::CountryBudget | Rule::SpendCaps => {
+                return None
+            }
+        };
+        Some(Refusal {
+            rule: self.rule,
+            limit: self.window.limit,
+            window_seconds: seconds,
+            count,
+            retry_after_seconds: retry,
+            message,
+            mode,
+        })
+    }
+}
+
+/// The send rules over these send times: the cooldown (a window of one
+/// send), then each send window.
+fn judge_sends(rules: &Rules, sends: &[u64], now_ms: u64) -> Vec<Judged> {
+    let cooldown = Window { limit: 1, window_seconds: rules.send_cooldown_seconds };
+    std::iter::once((Rule::SendCooldown, cooldown))
+        .chain(rules.sends_per_number.iter().map(|&w| (Rule::SendsPerNumber, w)))
+        .map(|(rule, window)| Judged::new(rule, window, sends, now_ms))
+        .collect()
+}
+
+/// The full rule that waits longest (the first of equals): its wait is when
+/// the next try is allowed, since no rule gets stricter as time passes.
+fn longest(judged: &[Judged]) -> Option<&Judged> {
+    judged.iter().filter(|j| j.wait_ms.is_some()).fold(None, |best, j| match best {
+        Some(b) if b.wait_ms >= j.wait_ms => Some(b),
+        _ => Some(j),
+    })
+}
+
+fn send_standing(rules: &Rules, sends: &[u64], now_ms: u64) -> Standing {
+    let judged = judge_sends(rules, sends, now_ms);
+    let windows: Vec<WindowCount> = judged[1..].iter().map(Judged::counted).collect();
+    Standing::Sends(SendStanding {
+        sends_left: windows.iter().map(|w| w.left).min(),
+        windows,
+        next_send_in_seconds: longest(&judged).and_then(|j| j.wait_ms).map_or(0, seconds_until),
+    })
+}
+
+fn guess_standing(rules: &Rules, guesses: &[u64], now_ms: u64) -> Standing {
+    let judged =
+        Judged::new(Rule::WrongGuessesPerNumber, rules.wrong_guesses_per_number, guesses, now_ms);
+    let window = judged.counted();
+    Standing::WrongGuesses(GuessStanding {
+        wrong_guesses_left: window.left,
+        window,
+        next_guess_in_seconds: judged.wait_ms.map_or(0, seconds_until),
+    })
+}
+
+/// SendOtpMessage to a number: the cooldown since its last code and each
+/// send window; a refusal names the rule that waits longest, so that its
+/// Retry-After is when the next send is allowed. An allowed send is added to
+/// the history; a refused one is not (it sends nothing), except under
+/// `monitor`, where it is sent.
 pub fn admit_send(rules: &Rules, history: &History, now_ms: u64) -> Decision {
     if rules.mode == Mode::Off {
-        return Decision { refusal: None, history: None };
+        return Decision::NONE;
     }
-    let refusal = cooldown(rules, history, now_ms).or_else(|| {
-        rules.sends_per_number.iter().find_map(|&window| {
-            let (count, wait_ms) = judge(&history.sends, window, now_ms)?;
-            let retry = seconds_until(wait_ms);
-            Some(Refusal {
-                rule: Rule::SendsPerNumber,
-                limit: window.limit,
-                window_seconds: window.window_seconds,
-                count,
-                retry_after_seconds: retry,
-                message: format!(
-                    "Too many codes sent to this number: {count} in the last {}; the next is \
-                     allowed in {retry} seconds",
-                    describe_window(window.window_seconds)
-                ),
-                mode: rules.mode,
-            })
-        })
-    });
-    let refusal = refusal.map(|r| Refusal { mode: rules.mode, ..r });
-    let mut decision = Decision { refusal, history: None };
+    let judged = judge_sends(rules, &history.sends, now_ms);
+    let refusal = longest(&judged).and_then(|j| j.refusal(rules.mode));
+    let mut decision = Decision { refusal, standing: None, history: None };
     if decision.allowed() {
         let mut next = pruned(rules, history, now_ms);
         next.sends.push(now_ms);
@@ -178,29 +323,9 @@ pub fn admit_send(rules: &Rules, history: &History, now_ms: u64) -> Decision {
         }
         decision.history = Some(next);
     }
+    let sends = decision.history.as_ref().unwrap_or(history);
+    decision.standing = Some(send_standing(rules, &sends.sends, now_ms));
     decision
-}
-
-fn cooldown(rules: &Rules, history: &History, now_ms: u64) -> Option<Refusal> {
-    let last = *history.sends.last()?;
-    let cooldown_ms = u64::from(rules.send_cooldown_seconds) * 1000;
-    let ago_ms = now_ms.saturating_sub(last);
-    if ago_ms >= cooldown_ms {
-        return None;
-    }
-    let retry = seconds_until(cooldown_ms - ago_ms);
-    Some(Refusal {
-        rule: Rule::SendCooldown,
-        limit: 1,
-        window_seconds: rules.send_cooldown_seconds,
-        count: 1,
-        retry_after_seconds: retry,
-        message: format!(
-            "A code was sent to this number {} seconds ago; the next is allowed in {retry} seconds",
-            ago_ms / 1000
-        ),
-        mode: rules.mode,
-    })
 }
 
 /// A VerifyOtpMessage about to compare a code for a number: refused once
@@ -210,26 +335,12 @@ fn cooldown(rules: &Rules, history: &History, now_ms: u64) -> Option<Refusal> {
 /// no code was compared).
 pub fn reserve_guess(rules: &Rules, history: &History, now_ms: u64) -> Decision {
     if rules.mode == Mode::Off {
-        return Decision { refusal: None, history: None };
+        return Decision::NONE;
     }
     let window = rules.wrong_guesses_per_number;
-    let refusal = judge(&history.guesses, window, now_ms).map(|(count, wait_ms)| {
-        let retry = seconds_until(wait_ms);
-        Refusal {
-            rule: Rule::WrongGuessesPerNumber,
-            limit: window.limit,
-            window_seconds: window.window_seconds,
-            count,
-            retry_after_seconds: retry,
-            message: format!(
-                "Too many wrong codes for this number: {count} in the last {}; try again in \
-                 {retry} seconds",
-                describe_window(window.window_seconds)
-            ),
-            mode: rules.mode,
-        }
-    });
-    let mut decision = Decision { refusal, history: None };
+    let judged = Judged::new(Rule::WrongGuessesPerNumber, window, &history.guesses, now_ms);
+    let mut decision =
+        Decision { refusal: judged.refusal(rules.mode), standing: None, history: None };
     if decision.allowed() {
         let mut next = pruned(rules, history, now_ms);
         next.guesses.push(now_ms);
@@ -239,6 +350,8 @@ pub fn reserve_guess(rules: &Rules, history: &History, now_ms: u64) -> Decision 
         }
         decision.history = Some(next);
     }
+    let guesses = decision.history.as_ref().unwrap_or(history);
+    decision.standing = Some(guess_standing(rules, &guesses.guesses, now_ms));
     decision
 }
 
@@ -351,7 +464,7 @@ mod tests {
     fn off_decides_nothing_and_keeps_no_history() {
         let off = Rules::off();
         let d = admit_send(&off, &sent_at(&[0]), T0);
-        assert_eq!(d, Decision { refusal: None, history: None });
+        assert_eq!(d, Decision { refusal: None, standing: None, history: None });
         assert_eq!(reserve_guess(&off, &History::default(), T0).history, None);
     }
 
@@ -408,5 +521,149 @@ mod tests {
         let h = sent_at(&[0]);
         let d = admit_send(&rules(), &h, T0 + 86_400 * S + 1);
         assert_eq!(d.history.unwrap().sends, [T0 + 86_400 * S + 1]);
+    }
+
+    fn sends_of(d: &Decision) -> SendStanding {
+        match d.standing.clone() {
+            Some(Standing::Sends(s)) => s,
+            other => panic!("not a send standing: {other:?}"),
+        }
+    }
+
+    fn guesses_of(d: &Decision) -> GuessStanding {
+        match d.standing.clone() {
+            Some(Standing::WrongGuesses(g)) => g,
+            other => panic!("not a guess standing: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_allowed_send_says_what_is_left_and_when_the_next_is_allowed() {
+        let d = admit_send(&rules(), &History::default(), T0);
+        assert!(d.refusal.is_none());
+        let s = sends_of(&d);
+        assert_eq!((s.sends_left, s.next_send_in_seconds), (Some(4), 30));
+        assert_eq!(
+            s.windows,
+            [
+                WindowCount { limit: 5, window_seconds: 600, count: 1, left: 4 },
+                WindowCount { limit: 20, window_seconds: 86_400, count: 1, left: 19 },
+            ]
+        );
+        // Each later moment counts down, rounded up: 29.9 s later, 1 s is left.
+        let h = d.history.unwrap();
+        let refused = admit_send(&rules(), &h, T0 + 29_900);
+        let s = sends_of(&refused);
+        assert_eq!(
+            (s.sends_left, s.next_send_in_seconds),
+            (Some(4), 1),
+            "a refused send is not counted"
+        );
+        assert_eq!(refused.refusal.unwrap().retry_after_seconds, s.next_send_in_seconds);
+        assert_eq!(sends_of(&admit_send(&rules(), &h, T0 + 30_000)).sends_left, Some(3));
+    }
+
+    #[test]
+    fn the_fifth_send_in_ten_minutes_says_none_are_left_until_the_first_leaves() {
+        let h = sent_at(&[0, 30, 60, 90]);
+        let d = admit_send(&rules(), &h, T0 + 120 * S);
+        let s = sends_of(&d);
+        assert_eq!(s.sends_left, Some(0));
+        assert_eq!(s.windows[0].count, 5);
+        assert_eq!(s.windows[1].left, 15);
+        assert_eq!(
+            s.next_send_in_seconds, 480,
+            "the window, longer than the cooldown: the first send leaves at 600 s"
+        );
+        let h = d.history.unwrap();
+        let last_ms = admit_send(&rules(), &h, T0 + 600 * S - 1);
+        assert_eq!(sends_of(&last_ms).next_send_in_seconds, 1);
+        let s = sends_of(&admit_send(&rules(), &h, T0 + 600 * S));
+        assert_eq!(
+            (s.sends_left, s.next_send_in_seconds),
+            (Some(0), 30),
+            "that send fills the window again"
+        );
+    }
+
+    #[test]
+    fn a_refusal_names_the_rule_that_waits_longest() {
+        // At 125 s the cooldown would allow a send at 150 s, but the window not before 600 s.
+        let h = sent_at(&[0, 30, 60, 90, 120]);
+        let d = admit_send(&rules(), &h, T0 + 125 * S);
+        let r = d.refusal.unwrap();
+        assert_eq!((r.rule, r.retry_after_seconds), (Rule::SendsPerNumber, 475));
+        assert_eq!(sends_of(&admit_send(&rules(), &h, T0 + 125 * S)).next_send_in_seconds, 475);
+        // Equal waits: the cooldown, the first rule, names it.
+        let one =
+            Rules { sends_per_number: vec![Window { limit: 1, window_seconds: 30 }], ..rules() };
+        let h1 = admit_send(&one, &History::default(), T0).history.unwrap();
+        assert_eq!(admit_send(&one, &h1, T0 + S).refusal.unwrap().rule, Rule::SendCooldown);
+    }
+
+    #[test]
+    fn without_send_windows_only_the_cooldown_is_reported() {
+        let cooldown_only = Rules { sends_per_number: vec![], ..rules() };
+        let s = sends_of(&admit_send(&cooldown_only, &History::default(), T0));
+        assert_eq!((s.sends_left, s.windows.len(), s.next_send_in_seconds), (None, 0, 30));
+        let no_cooldown = Rules { send_cooldown_seconds: 0, ..rules() };
+        let s = sends_of(&admit_send(&no_cooldown, &History::default(), T0));
+        assert_eq!((s.sends_left, s.next_send_in_seconds), (Some(4), 0));
+    }
+
+    #[test]
+    fn monitor_counts_past_the_limit_and_reports_none_left() {
+        let monitor = Rules { mode: Mode::Monitor, ..rules() };
+        let mut h = History::default();
+        for i in 0..6 {
+            let d = admit_send(&monitor, &h, T0 + i * S);
+            assert!(d.allowed());
+            h = d.history.unwrap();
+        }
+        let d = admit_send(&monitor, &h, T0 + 6 * S);
+        let s = sends_of(&d);
+        assert_eq!((s.windows[0].count, s.sends_left), (7, Some(0)));
+        assert_eq!(
+            s.next_send_in_seconds,
+            600 - 4,
+            "until the 3rd of the 7 leaves the window (at 602 s), which brings the count under 5"
+        );
+    }
+
+    #[test]
+    fn a_reserved_guess_says_how_many_wrong_guesses_are_left() {
+        let mut h = History::default();
+        for i in 0..10 {
+            let d = reserve_guess(&rules(), &h, T0 + i * 60 * S);
+            let g = guesses_of(&d);
+            assert_eq!(g.wrong_guesses_left, 9 - i as u32, "guess {i}");
+            assert_eq!(g.window.count, i as u32 + 1);
+            let next = if i == 9 { 3600 - 540 } else { 0 };
+            assert_eq!(g.next_guess_in_seconds, next, "guess {i}");
+            h = d.history.unwrap();
+        }
+        let refused = reserve_guess(&rules(), &h, T0 + 600 * S);
+        let g = guesses_of(&refused);
+        assert_eq!((g.wrong_guesses_left, g.next_guess_in_seconds), (0, 3000));
+        assert_eq!(refused.refusal.unwrap().retry_after_seconds, 3000);
+        let released = release_guess(&h, T0 + 540 * S).unwrap();
+        assert_eq!(
+            guesses_of(&reserve_guess(&rules(), &released, T0 + 600 * S)).wrong_guesses_left,
+            0
+        );
+    }
+
+    #[test]
+    fn standings_are_tagged_by_kind() {
+        let send = admit_send(&rules(), &History::default(), T0).standing.unwrap();
+        assert_eq!(
+            serde_json::to_string(&send).unwrap(),
+            r#"{"kind":"sends","sendsLeft":4,"windows":[{"limit":5,"windowSeconds":600,"count":1,"left":4},{"limit":20,"windowSeconds":86400,"count":1,"left":19}],"nextSendInSeconds":30}"#
+        );
+        let guess = reserve_guess(&rules(), &History::default(), T0).standing.unwrap();
+        assert_eq!(
+            serde_json::to_string(&guess).unwrap(),
+            r#"{"kind":"wrongGuesses","wrongGuessesLeft":9,"window":{"limit":10,"windowSeconds":3600,"count":1,"left":9},"nextGuessInSeconds":0}"#
+        );
     }
 }

@@ -62,7 +62,7 @@ pub struct Sms {
 }
 
 /// What a send asks the host to do: store `record` under `storage_key` for
-/// `ttl_seconds` (replacing any earlier code), then deliver `sms`.
+/// `ttl_seconds`, then deliver `sms`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -71,7 +71,8 @@ pub struct SendResult {
     pub storage_key: String,
     /// The encoded record: the code's HMAC, never the code.
     pub record: String,
-    /// ValidityPeriod in seconds: how long the store keeps the record.
+    /// How long the store keeps the record: ValidityPeriod in seconds, or
+    /// longer while it carries a prior code that expires later.
     pub ttl_seconds: u32,
     /// When the code expires (ms since the epoch).
     pub expires_at_ms: u64,
@@ -82,10 +83,11 @@ pub struct SendResult {
     pub sms: Sms,
 }
 
-/// SendOtpMessage as Pinpoint does it: a fresh code with every attempt.
-/// `messages` is the application's entry of `OTP_TEMPLATES`, if any
-/// (`compose` writes the SMS from it); a send it refuses (a DLT mismatch)
-/// stores and sends nothing.
+/// SendOtpMessage as Pinpoint does it: a fresh code with every attempt, its
+/// record already counted as delivered. `messages` is the application's
+/// entry of `OTP_TEMPLATES`, if any (`compose` writes the SMS from it); a
+/// send it refuses (a DLT mismatch) stores and sends nothing. For hosts
+/// without a failed delivery to undo; others [`issue`] and [`confirm`].
 pub fn send(
     secret: &Secret,
     application_id: &str,
@@ -94,31 +96,69 @@ pub fn send(
     now_ms: u64,
     entropy: &mut Entropy,
 ) -> Result<SendResult, Error> {
-    send_replacing(secret, application_id, params, messages, None, false, now_ms, entropy)
+    let (record, mut sent) = draw(secret, application_id, params, messages, 0, now_ms, entropy)?;
+    sent.record = Record { delivered_at_ms: Some(now_ms), ..record }.encode();
+    Ok(sent)
 }
 
-/// SendOtpMessage replacing `prior`, the record stored under the same key
-/// (if any). With `carry_guesses` (protection on), the wrong guesses made
-/// against a code still valid count against the new one, so resending
-/// can't buy more guesses; with none left, the new code is dead until the
-/// last code's validity has passed.
+/// SendOtpMessage in place of `current`, the record stored under the same
+/// key (if any): a *pending* record, whose own code does not verify until
+/// [`confirm`] says its SMS was delivered, carrying as its prior the last
+/// delivered code that is still valid (`current` itself, or the prior of a
+/// send still pending), which keeps verifying meanwhile and comes back if
+/// the delivery fails ([`withdraw`]). With `carry_guesses` (protection on),
+/// the wrong guesses made against a code still valid count against the new
+/// one, so resending can't buy more guesses; with none left, the new code
+/// is dead until the last code's validity has passed.
 #[allow(clippy::too_many_arguments)]
-pub fn send_replacing(
+pub fn issue(
     secret: &Secret,
     application_id: &str,
     params: &SendOtpParameters,
     messages: Option<&AppMessages>,
-    prior: Option<&str>,
+    current: Option<&str>,
     carry_guesses: bool,
     now_ms: u64,
     entropy: &mut Entropy,
 ) -> Result<SendResult, Error> {
-    check_application_id(application_id)?;
-    // An unreadable prior record is replaced like any other.
-    let wrong_guesses = match prior.map(Record::decode) {
-        Some(Ok(prior)) if carry_guesses && now_ms < prior.expires_at_ms => prior.wrong_guesses,
+    // An unreadable record is replaced like any other, and never comes back.
+    let current = current.and_then(|c| Record::decode(c).ok());
+    let prior = current.as_ref().and_then(|c| last_delivered(c, now_ms));
+    let wrong_guesses = match &current {
+        Some(c) if carry_guesses => {
+            let live = |r: &Record| if r.is_live(now_ms) { r.wrong_guesses } else { 0 };
+            live(c).max(c.prior.as_deref().map_or(0, live))
+        }
         _ => 0,
     };
+    let (record, mut sent) =
+        draw(secret, application_id, params, messages, wrong_guesses, now_ms, entropy)?;
+    let record = Record { prior: prior.map(Box::new), ..record };
+    sent.ttl_seconds = record.ttl_seconds(now_ms);
+    sent.record = record.encode();
+    Ok(sent)
+}
+
+/// The last delivered code in `current` still valid at `now_ms`: itself
+/// when delivered, its prior while pending.
+fn last_delivered(current: &Record, now_ms: u64) -> Option<Record> {
+    let delivered = if current.is_pending() { current.prior.as_deref()? } else { current };
+    delivered.is_live(now_ms).then(|| Record { prior: None, ..delivered.clone() })
+}
+
+/// A fresh code for `params` with `wrong_guesses` already made against it:
+/// its record, pending and without a prior, and the send's answer (whose
+/// `record` the caller fills in).
+fn draw(
+    secret: &Secret,
+    application_id: &str,
+    params: &SendOtpParameters,
+    messages: Option<&AppMessages>,
+    wrong_guesses: u32,
+    now_ms: u64,
+    entropy: &mut Entropy,
+) -> Result<(Record, SendResult), Error> {
+    check_application_id(application_id)?;
     let code = entropy.code(params.code_length)?;
     #[cfg(feature = "test-trap")]
     if params.brand_name == "edge-otp:trap" {
@@ -135,11 +175,13 @@ pub fn send_replacing(
         expires_at_ms,
         attempts_left,
         wrong_guesses,
+        delivered_at_ms: None,
+        prior: None,
     };
     let message = message(params, messages, &code)?;
-    Ok(SendResult {
+    let sent = SendResult {
         storage_key: secret.storage_key(application_id, reference_id, destination),
-        record: record.encode(),
+        record: String::new(),
         ttl_seconds,
         expires_at_ms,
         attempts_left,
@@ -154,7 +196,84 @@ pub fn send_replacing(
             entity_id: params.entity_id.clone(),
             template_id: params.template_id.clone(),
         },
+    };
+    Ok((record, sent))
+}
+
+/// After the provider accepted the SMS of `issued` (the record [`issue`]
+/// made) at `delivered_at_ms`: what to write in place of `current`, the
+/// record under its key now, so that the code of the last SMS delivered is
+/// the one that verifies. Still ours: it becomes delivered, with the
+/// guesses made meanwhile. Another send's, pending (issued after ours): ours
+/// becomes its prior. Another send's, delivered before ours: ours replaces
+/// it. Gone (a code used or expired), or unreadable: ours is written, as a
+/// new send after it would be. A record delivered after ours, there or as a
+/// prior, stays. Replacing or joining another code keeps the more wrong
+/// guesses of the two, so a race never buys guesses.
+pub fn confirm(
+    issued: &str,
+    current: Option<&str>,
+    delivered_at_ms: u64,
+    now_ms: u64,
+) -> Result<VerifyAction, Error> {
+    let ours = Record::decode(issued)?;
+    if !ours.is_live(now_ms) {
+        return Ok(VerifyAction::Keep);
+    }
+    let delivered = |r: Record| Record { delivered_at_ms: Some(delivered_at_ms), prior: None, ..r };
+    let later = |r: &Record| {
+        r.is_live(now_ms) && (r.same_code(&ours) || r.delivered_at_ms >= Some(delivered_at_ms))
+    };
+    let current = current.and_then(|c| Record::decode(c).ok());
+    let record = match current {
+        None => delivered(ours),
+        Some(c) if c.is_pending() && c.same_code(&ours) => delivered(c),
+        Some(c) if c.is_pending() => {
+            if c.prior.as_deref().is_some_and(later) {
+                return Ok(VerifyAction::Keep);
+            }
+            let prior = worst(delivered(ours), c.prior.as_deref(), now_ms);
+            Record { prior: Some(Box::new(prior)), ..c }
+        }
+        Some(c) if later(&c) => return Ok(VerifyAction::Keep),
+        Some(c) => worst(delivered(ours), Some(&c), now_ms),
+    };
+    Ok(write(record, now_ms))
+}
+
+/// After the SMS of `issued` was not delivered: what to do to `current`,
+/// the record under its key now. Still ours: its prior comes back as it is
+/// now (guesses made meanwhile counted), or, without one, the record goes.
+/// Anyone else's: it stays.
+pub fn withdraw(issued: &str, current: Option<&str>, now_ms: u64) -> Result<VerifyAction, Error> {
+    let ours = Record::decode(issued)?;
+    let Some(current) = current.and_then(|c| Record::decode(c).ok()) else {
+        return Ok(VerifyAction::Keep);
+    };
+    if !(current.is_pending() && current.same_code(&ours)) {
+        return Ok(VerifyAction::Keep);
+    }
+    Ok(match current.prior {
+        Some(prior) if prior.is_live(now_ms) => write(*prior, now_ms),
+        _ => VerifyAction::Delete,
     })
+}
+
+/// `record` with the more wrong guesses (and the fewer attempts) of itself
+/// and `other`, when `other` is still valid.
+fn worst(record: Record, other: Option<&Record>, now_ms: u64) -> Record {
+    match other {
+        Some(o) if o.is_live(now_ms) => Record {
+            attempts_left: record.attempts_left.min(o.attempts_left),
+            wrong_guesses: record.wrong_guesses.max(o.wrong_guesses),
+            ..record
+        },
+        _ => record,
+    }
+}
+
+fn write(record: Record, now_ms: u64) -> VerifyAction {
+    VerifyAction::Write { ttl_seconds: record.ttl_seconds(now_ms), record: record.encode() }
 }
 
 /// The SMS text a send of `params` writes for `code` (see
@@ -334,31 +453,93 @@ fn step(
         return Ok(answer(VerifyReason::NotFound, VerifyAction::Keep, 0));
     };
     let record = Record::decode(stored)?;
-    if now_ms >= record.expires_at_ms {
+    if record.is_pending() {
+        return Ok(step_pending(secret, application_id, params, record, now_ms));
+    }
+    if !record.is_live(now_ms) {
         return Ok(answer(VerifyReason::Expired, VerifyAction::Delete, 0));
     }
     if record.attempts_left == 0 {
         return Ok(answer(VerifyReason::AttemptsExhausted, VerifyAction::Keep, 0));
     }
+    if matches(secret, application_id, params, &record) {
+        return Ok(answer(VerifyReason::Valid, VerifyAction::Delete, 0));
+    }
+    // A spent record stays until it expires, so later guesses, even right
+    // ones, keep failing as AttemptsExhausted instead of NotFound.
+    let attempts_left = record.attempts_left - 1;
+    let wrong_guesses = record.wrong_guesses.saturating_add(1);
+    let record = Record { attempts_left, wrong_guesses, ..record };
+    Ok(answer(VerifyReason::Mismatch, write(record, now_ms), attempts_left))
+}
+
+/// A verify while a send is pending: its own code never verifies (its SMS
+/// may never arrive); the guess is for its prior, the last code delivered.
+/// A wrong guess counts against both, as it would have against the new code
+/// had it replaced the old one at once; a right one uses the prior up.
+fn step_pending(
+    secret: &Secret,
+    application_id: &str,
+    params: &VerifyOtpParameters,
+    record: Record,
+    now_ms: u64,
+) -> VerifyStep {
+    let answer = |reason, action, attempts_left| VerifyStep {
+        valid: reason == VerifyReason::Valid,
+        reason,
+        action,
+        attempts_left,
+    };
+    // Without its prior; gone altogether once its own code has expired too.
+    let without_prior = |record: Record| {
+        if record.is_live(now_ms) {
+            write(Record { prior: None, ..record }, now_ms)
+        } else {
+            VerifyAction::Delete
+        }
+    };
+    let Some(prior) = record.prior.as_deref() else {
+        let action = if record.is_live(now_ms) { VerifyAction::Keep } else { VerifyAction::Delete };
+        return answer(VerifyReason::NotFound, action, 0);
+    };
+    if !prior.is_live(now_ms) {
+        return answer(VerifyReason::Expired, without_prior(record), 0);
+    }
+    if prior.attempts_left == 0 {
+        return answer(VerifyReason::AttemptsExhausted, VerifyAction::Keep, 0);
+    }
+    if matches(secret, application_id, params, prior) {
+        return answer(VerifyReason::Valid, without_prior(record), 0);
+    }
+    let attempts_left = prior.attempts_left - 1;
+    let prior = Record {
+        attempts_left,
+        wrong_guesses: prior.wrong_guesses.saturating_add(1),
+        ..prior.clone()
+    };
+    let record = Record {
+        attempts_left: record.attempts_left.saturating_sub(1),
+        wrong_guesses: record.wrong_guesses.saturating_add(1),
+        prior: Some(Box::new(prior)),
+        ..record
+    };
+    answer(VerifyReason::Mismatch, write(record, now_ms), attempts_left)
+}
+
+/// Whether the guess is `record`'s code, compared in constant time.
+fn matches(
+    secret: &Secret,
+    application_id: &str,
+    params: &VerifyOtpParameters,
+    record: &Record,
+) -> bool {
     let guess = secret.code_hash(
         application_id,
         &params.reference_id,
         &params.destination_identity,
         &params.otp,
     );
-    if crate::hash::constant_time_eq(guess.as_bytes(), record.code_hash.as_bytes()) {
-        return Ok(answer(VerifyReason::Valid, VerifyAction::Delete, 0));
-    }
-    // A spent record stays until it expires, so later guesses, even right
-    // ones, keep failing as AttemptsExhausted instead of NotFound.
-    let attempts_left = record.attempts_left - 1;
-    // Saturated, not wrapped: a record expiring centuries on (a corrupt
-    // store) must not get a TTL that wraps to almost nothing.
-    let ttl_seconds =
-        u32::try_from((record.expires_at_ms - now_ms).div_ceil(1000)).unwrap_or(u32::MAX);
-    let wrong_guesses = record.wrong_guesses.saturating_add(1);
-    let record = Record { attempts_left, wrong_guesses, ..record }.encode();
-    Ok(answer(VerifyReason::Mismatch, VerifyAction::Write { record, ttl_seconds }, attempts_left))
+    crate::hash::constant_time_eq(guess.as_bytes(), record.code_hash.as_bytes())
 }
 
 #[cfg(test)]
@@ -550,7 +731,7 @@ mod tests {
             let record = Record::decode(&s.record).unwrap();
             let not_times =
                 format!("{}.{}.{}", record.attempts_left, record.wrong_guesses, record.code_hash);
-            assert_eq!(s.record, format!("2.{NOW}.{}.{not_times}", record.expires_at_ms));
+            assert_eq!(s.record, format!("3.{NOW}.{}.{not_times}.{NOW}", record.expires_at_ms));
             for stored in [&not_times, &s.storage_key] {
                 assert!(!stored.contains(&code), "{stored} holds {code}");
                 for secret_text in ["+12065550007", "12065550007", "2065550007", "5550007"] {
@@ -639,8 +820,7 @@ mod tests {
             stored = apply(stored, &v);
         }
         let resend = |prior: Option<&str>, carry, now| {
-            send_replacing(&secret(), APP, &p, None, prior, carry, now, &mut Entropy::new())
-                .unwrap()
+            issue(&secret(), APP, &p, None, prior, carry, now, &mut Entropy::new()).unwrap()
         };
         // Pinpoint's way: a fresh set of guesses.
         assert_eq!(resend(stored.as_deref(), false, NOW).attempts_left, 3);
@@ -648,10 +828,10 @@ mod tests {
         let second = resend(stored.as_deref(), true, NOW + 1000);
         assert_eq!(second.attempts_left, 1);
         assert_eq!(Record::decode(&second.record).unwrap().wrong_guesses, 2);
-        let v = check(Some(&second.record), wrong, NOW + 2000);
+        let delivered = delivered(&second, NOW + 1500);
+        let v = check(Some(&delivered), wrong, NOW + 2000);
         assert_eq!((v.reason, v.attempts_left), (VerifyReason::Mismatch, 0));
-        let v =
-            check(apply(Some(second.record.clone()), &v).as_deref(), &code_of(&second), NOW + 3000);
+        let v = check(apply(Some(delivered), &v).as_deref(), &code_of(&second), NOW + 3000);
         assert_eq!(v.reason, VerifyReason::AttemptsExhausted, "the right code is dead too");
         // Once the last code has expired, the count starts over.
         let later = resend(stored.as_deref(), true, first.expires_at_ms);
@@ -749,5 +929,327 @@ mod tests {
         assert_eq!(s.sms.encoding, Encoding::Ucs2);
         assert!(s.sms.body.starts_with("例え株式会社のワンタイムパスワードは"));
         assert_eq!(code_of(&s).len(), 6);
+    }
+
+    /// `issued`'s record once its SMS is delivered at `at`, its key holding it still.
+    fn delivered(issued: &SendResult, at: u64) -> String {
+        match confirm(&issued.record, Some(&issued.record), at, at).unwrap() {
+            VerifyAction::Write { record, .. } => record,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The store after `action` on what it held.
+    fn after(stored: Option<&str>, action: VerifyAction) -> Option<String> {
+        match action {
+            VerifyAction::Keep => stored.map(str::to_owned),
+            VerifyAction::Write { record, .. } => Some(record),
+            VerifyAction::Delete => None,
+        }
+    }
+
+    fn reissue(current: Option<&str>, carry: bool, now: u64) -> SendResult {
+        let p = params(r#", "AllowedAttempts": 3"#);
+        issue(&secret(), APP, &p, None, current, carry, now, &mut Entropy::new()).unwrap()
+    }
+
+    /// A code unlike each of `codes`, for a wrong guess.
+    fn unlike(codes: &[&str]) -> String {
+        (0..).map(|n| format!("{n:06}")).find(|c| !codes.contains(&c.as_str())).unwrap()
+    }
+
+    #[test]
+    fn engine_sends_are_delivered_at_once_issued_ones_pending() {
+        let s = sent("");
+        assert_eq!(Record::decode(&s.record).unwrap().delivered_at_ms, Some(NOW));
+        let i = reissue(None, true, NOW);
+        let record = Record::decode(&i.record).unwrap();
+        assert!(record.is_pending() && record.prior.is_none());
+        assert_eq!(i.ttl_seconds, 15 * 60);
+    }
+
+    #[test]
+    fn a_pending_code_never_verifies_while_its_prior_does() {
+        let first = reissue(None, true, NOW);
+        let first_delivered = delivered(&first, NOW + 10);
+        let second = reissue(Some(&first_delivered), true, NOW + 1000);
+        let (old, new) = (code_of(&first), code_of(&second));
+        let record = Record::decode(&second.record).unwrap();
+        assert!(record.is_pending());
+        assert_eq!(record.prior.as_deref(), Some(&Record::decode(&first_delivered).unwrap()));
+        // The new code, not delivered yet, is a wrong guess at the old one.
+        if new != old {
+            let v = check(Some(&second.record), &new, NOW + 2000);
+            assert_eq!((v.valid, v.reason, v.attempts_left), (false, VerifyReason::Mismatch, 2));
+        }
+        // The old code verifies, once, and the pending send stays.
+        let v = check(Some(&second.record), &old, NOW + 2000);
+        assert_eq!((v.valid, v.reason), (true, VerifyReason::Valid));
+        let stored = after(Some(&second.record), v.action).unwrap();
+        let left = Record::decode(&stored).unwrap();
+        assert!(left.is_pending() && left.prior.is_none() && left.same_code(&record));
+        let v = check(Some(&stored), &old, NOW + 3000);
+        assert_eq!((v.reason, v.action), (VerifyReason::NotFound, VerifyAction::Keep));
+        // Once confirmed, the new code verifies, the old one no more.
+        let confirmed = after(
+            Some(&stored),
+            confirm(&second.record, Some(&stored), NOW + 4000, NOW + 4000).unwrap(),
+        )
+        .unwrap();
+        if new != old {
+            assert_eq!(check(Some(&confirmed), &old, NOW + 5000).reason, VerifyReason::Mismatch);
+        }
+        assert_eq!(check(Some(&confirmed), &new, NOW + 5000).reason, VerifyReason::Valid);
+    }
+
+    #[test]
+    fn guesses_while_pending_count_against_the_prior_and_carry_to_the_new_code() {
+        for carry in [true, false] {
+            let first = reissue(None, carry, NOW);
+            let stored = delivered(&first, NOW);
+            let wrong = |s: &SendResult| unlike(&[&code_of(&first), &code_of(s)]);
+            let second = reissue(Some(&stored), carry, NOW + 1000);
+            let v = check(Some(&second.record), &wrong(&second), NOW + 2000);
+            assert_eq!((v.reason, v.attempts_left), (VerifyReason::Mismatch, 2));
+            let VerifyAction::Write { ttl_seconds, .. } = &v.action else { panic!() };
+            assert_eq!(*ttl_seconds, 15 * 60 - 1, "until the later of the two expires");
+            let stored = after(Some(&second.record), v.action).unwrap();
+            let record = Record::decode(&stored).unwrap();
+            let prior = record.prior.as_deref().unwrap();
+            assert_eq!((prior.attempts_left, prior.wrong_guesses), (2, 1));
+            // As the guess would have hit the new code at once in Pinpoint.
+            assert_eq!((record.attempts_left, record.wrong_guesses), (2, 1));
+            let confirmed = confirm(&second.record, Some(&stored), NOW + 3000, NOW + 3000).unwrap();
+            let confirmed = Record::decode(&after(None, confirmed).unwrap()).unwrap();
+            assert_eq!((confirmed.attempts_left, confirmed.wrong_guesses), (2, 1));
+            assert_eq!((confirmed.delivered_at_ms, confirmed.prior), (Some(NOW + 3000), None));
+        }
+    }
+
+    #[test]
+    fn a_spent_or_expired_prior_answers_as_it_would_alone() {
+        let first = reissue(None, true, NOW);
+        let spent = Record {
+            attempts_left: 0,
+            wrong_guesses: 3,
+            ..Record::decode(&delivered(&first, NOW)).unwrap()
+        };
+        let second = reissue(Some(&spent.encode()), true, NOW + 1000);
+        assert_eq!(second.attempts_left, 0, "the guesses carried");
+        let v = check(Some(&second.record), &code_of(&first), NOW + 2000);
+        assert_eq!((v.reason, v.action), (VerifyReason::AttemptsExhausted, VerifyAction::Keep));
+        // Past the prior's expiry: Expired, and the pending send stays without it.
+        let p = params(r#", "ValidityPeriod": 60"#);
+        let third = issue(
+            &secret(),
+            APP,
+            &p,
+            None,
+            Some(&second.record),
+            true,
+            NOW + 2000,
+            &mut Entropy::new(),
+        )
+        .unwrap();
+        let v = check(Some(&third.record), &code_of(&first), first.expires_at_ms);
+        assert_eq!(v.reason, VerifyReason::Expired);
+        let left = Record::decode(&after(Some(&third.record), v.action).unwrap()).unwrap();
+        assert!(left.is_pending() && left.prior.is_none());
+        // A pending record left behind past its own expiry goes.
+        let v = check(Some(&third.record), "000000", third.expires_at_ms);
+        assert_eq!((v.reason, v.action), (VerifyReason::Expired, VerifyAction::Delete));
+        let alone = reissue(None, true, NOW);
+        let v = check(Some(&alone.record), &code_of(&alone), NOW + 1);
+        assert_eq!((v.reason, v.action), (VerifyReason::NotFound, VerifyAction::Keep));
+        let v = check(Some(&alone.record), &code_of(&alone), alone.expires_at_ms);
+        assert_eq!((v.reason, v.action), (VerifyReason::NotFound, VerifyAction::Delete));
+        // An expired prior is not carried into a new send, nor its guesses.
+        let fourth = reissue(Some(&spent.encode()), true, first.expires_at_ms);
+        let record = Record::decode(&fourth.record).unwrap();
+        assert_eq!((record.prior, record.attempts_left), (None, 3));
+    }
+
+    #[test]
+    fn a_failed_delivery_puts_the_prior_back_as_it_is_now() {
+        let first = reissue(None, true, NOW);
+        let stored = delivered(&first, NOW);
+        let second = reissue(Some(&stored), true, NOW + 1000);
+        let wrong = unlike(&[&code_of(&first), &code_of(&second)]);
+        let v = check(Some(&second.record), &wrong, NOW + 2000);
+        let now_stored = after(Some(&second.record), v.action).unwrap();
+        let action = withdraw(&second.record, Some(&now_stored), NOW + 3000).unwrap();
+        let VerifyAction::Write { record, ttl_seconds } = action else { panic!("{action:?}") };
+        let expected =
+            Record { attempts_left: 2, wrong_guesses: 1, ..Record::decode(&stored).unwrap() };
+        assert_eq!(Record::decode(&record).unwrap(), expected);
+        assert_eq!(ttl_seconds, 15 * 60 - 3);
+        assert_eq!(check(Some(&record), &code_of(&first), NOW + 4000).reason, VerifyReason::Valid);
+        // Without a prior (none sent, or used meanwhile), the record goes.
+        let alone = reissue(None, true, NOW);
+        assert_eq!(
+            withdraw(&alone.record, Some(&alone.record), NOW).unwrap(),
+            VerifyAction::Delete
+        );
+        // Past the prior's expiry, it does not come back.
+        let late = withdraw(&second.record, Some(&second.record), first.expires_at_ms).unwrap();
+        assert_eq!(late, VerifyAction::Delete);
+        // Anyone else's record stays: a later send's, a delivered one, none, garbage.
+        let third = reissue(Some(&second.record), true, NOW + 1500);
+        for other in [Some(third.record.as_str()), Some(stored.as_str()), None, Some("garbage")] {
+            assert_eq!(withdraw(&second.record, other, NOW + 2000).unwrap(), VerifyAction::Keep);
+        }
+        // A confirmed record is no longer withdrawn.
+        let confirmed = delivered(&second, NOW + 1200);
+        assert_eq!(
+            withdraw(&second.record, Some(&confirmed), NOW + 2000).unwrap(),
+            VerifyAction::Keep
+        );
+    }
+
+    #[test]
+    fn a_confirmation_makes_the_last_code_delivered_the_one_that_verifies() {
+        let p0 = reissue(None, true, NOW);
+        let p0 = delivered(&p0, NOW);
+        let a = reissue(Some(&p0), true, NOW + 1000);
+        let b = reissue(Some(&a.record), true, NOW + 1001);
+        let b_rec = Record::decode(&b.record).unwrap();
+        assert_eq!(
+            b_rec.prior.as_deref(),
+            Some(&Record::decode(&p0).unwrap()),
+            "a pending send is no prior"
+        );
+        // a is delivered while b is pending: a becomes b's prior.
+        let action = confirm(&a.record, Some(&b.record), NOW + 2000, NOW + 2000).unwrap();
+        let stored = after(Some(&b.record), action).unwrap();
+        let record = Record::decode(&stored).unwrap();
+        assert!(record.same_code(&b_rec));
+        let prior = record.prior.as_deref().unwrap();
+        assert!(prior.same_code(&Record::decode(&a.record).unwrap()));
+        assert_eq!(prior.delivered_at_ms, Some(NOW + 2000));
+        assert_eq!(check(Some(&stored), &code_of(&a), NOW + 2500).reason, VerifyReason::Valid);
+        // Applying it again changes nothing.
+        let again = confirm(&a.record, Some(&stored), NOW + 2000, NOW + 2100).unwrap();
+        assert_eq!(again, VerifyAction::Keep);
+        // b fails: a comes back. b is delivered instead: b alone.
+        let back =
+            after(Some(&stored), withdraw(&b.record, Some(&stored), NOW + 3000).unwrap()).unwrap();
+        assert!(Record::decode(&back).unwrap().same_code(&Record::decode(&a.record).unwrap()));
+        let b_done = after(
+            Some(&stored),
+            confirm(&b.record, Some(&stored), NOW + 3000, NOW + 3000).unwrap(),
+        )
+        .unwrap();
+        let b_done_rec = Record::decode(&b_done).unwrap();
+        assert!(b_done_rec.same_code(&b_rec) && b_done_rec.prior.is_none());
+        assert_eq!(b_done_rec.delivered_at_ms, Some(NOW + 3000));
+        // A delivery that finished earlier than what is there changes nothing;
+        // one that finished later replaces it.
+        let late = confirm(&a.record, Some(&b_done), NOW + 2999, NOW + 3500).unwrap();
+        assert_eq!(late, VerifyAction::Keep);
+        let later = after(
+            Some(&b_done),
+            confirm(&a.record, Some(&b_done), NOW + 3001, NOW + 3500).unwrap(),
+        )
+        .unwrap();
+        assert!(Record::decode(&later).unwrap().same_code(&Record::decode(&a.record).unwrap()));
+        // Nor does it displace a later delivery kept as a pending send's prior.
+        let c = reissue(Some(&b_done), true, NOW + 3100);
+        let kept = confirm(&a.record, Some(&c.record), NOW + 2999, NOW + 3200).unwrap();
+        assert_eq!(kept, VerifyAction::Keep);
+        // Nothing there (a code used, a send withdrawn) or garbage: ours is written.
+        for current in [None, Some("garbage")] {
+            let written =
+                after(current, confirm(&a.record, current, NOW + 2000, NOW + 2000).unwrap())
+                    .unwrap();
+            assert_eq!(check(Some(&written), &code_of(&a), NOW + 2500).reason, VerifyReason::Valid);
+        }
+        // A code past its validity is never written.
+        let expired = confirm(&a.record, None, a.expires_at_ms, a.expires_at_ms).unwrap();
+        assert_eq!(expired, VerifyAction::Keep);
+    }
+
+    #[test]
+    fn a_race_never_buys_guesses() {
+        let a = reissue(None, true, NOW);
+        let b = reissue(Some(&a.record), true, NOW + 1);
+        // b delivered first, then guessed at twice; a, delivered later, takes its place.
+        let b_done = delivered(&b, NOW + 10);
+        let wrong = unlike(&[&code_of(&a), &code_of(&b)]);
+        let mut stored = Some(b_done);
+        for _ in 0..2 {
+            let v = check(stored.as_deref(), &wrong, NOW + 20);
+            stored = after(stored.as_deref(), v.action);
+        }
+        let a_done = confirm(&a.record, stored.as_deref(), NOW + 30, NOW + 30).unwrap();
+        let a_done = Record::decode(&after(None, a_done).unwrap()).unwrap();
+        assert_eq!((a_done.attempts_left, a_done.wrong_guesses), (1, 2));
+    }
+
+    /// Any interleaving of concurrent sends, each read-decide-write atomic as
+    /// compare-and-swap makes it: the code of the last SMS delivered is the
+    /// one that verifies, and no other; with none delivered, the code
+    /// delivered before them, as it was.
+    #[test]
+    fn concurrent_sends_leave_the_last_code_delivered_valid_and_no_other() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut random = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..2000 {
+            let mut store: Option<String> = None;
+            let mut now = NOW;
+            let mut before = None;
+            if round % 2 == 0 {
+                let p = reissue(None, true, now);
+                store = Some(delivered(&p, now));
+                before = Some(p);
+            }
+            let sends = 2 + random(4);
+            // Each send: issue, the provider's answer, then confirm or
+            // withdraw (a store round trip later), interleaved at random.
+            let mut issued: Vec<Option<SendResult>> = vec![None; sends];
+            let mut answered: Vec<Option<Option<u64>>> = vec![None; sends];
+            let mut steps: Vec<usize> = (0..sends).flat_map(|i| [i, i, i]).collect();
+            let mut last_delivered: Option<(u64, usize)> = None;
+            while !steps.is_empty() {
+                let i = steps.remove(random(steps.len()));
+                now += 1;
+                match (&issued[i], answered[i]) {
+                    (None, _) => issued[i] = Some(reissue(store.as_deref(), true, now)),
+                    (Some(_), None) => {
+                        let delivered = random(3) != 0;
+                        answered[i] = Some(delivered.then_some(now));
+                        if delivered {
+                            last_delivered = Some((now, i));
+                        }
+                    }
+                    (Some(s), Some(delivered_at)) => {
+                        let action = match delivered_at {
+                            Some(at) => confirm(&s.record, store.as_deref(), at, now).unwrap(),
+                            None => withdraw(&s.record, store.as_deref(), now).unwrap(),
+                        };
+                        store = after(store.as_deref(), action);
+                    }
+                }
+            }
+            let valid = issued.iter().flatten().chain(&before).filter(|s| {
+                check(store.as_deref(), &code_of(s), now + 1).reason == VerifyReason::Valid
+            });
+            let valid: Vec<_> = valid.map(|s| s.sms.message_id.clone()).collect();
+            let expected = match last_delivered {
+                Some((_, i)) => issued[i].as_ref(),
+                None => before.as_ref(),
+            };
+            let expected: Vec<_> = expected.iter().map(|s| s.sms.message_id.clone()).collect();
+            // Codes drawn twice by chance verify for each other: skip those rounds.
+            let codes: std::collections::HashSet<_> =
+                issued.iter().flatten().chain(&before).map(code_of).collect();
+            if codes.len() == issued.len() + usize::from(before.is_some()) {
+                assert_eq!(valid, expected, "round {round}");
+            }
+        }
     }
 }

@@ -5,18 +5,26 @@
 //! HMAC of those and the code, both under a secret only the host knows. The
 //! record is a short dotted string that any key-value store can hold:
 //!
-//! `2.<created at ms>.<expires at ms>.<attempts left>.<wrong guesses>.<code HMAC, base64url>`
+//! `3.<created at ms>.<expires at ms>.<attempts left>.<wrong guesses>.<code HMAC, base64url>.<delivered>`
+//!
+//! `<delivered>` is when the provider accepted the SMS (ms), or `p` while the
+//! SMS is pending: written before delivery, a record's own code never
+//! verifies until the host confirms it was delivered. A pending record
+//! carries, after its own fields, the six fields of its *prior*: the last
+//! delivered record for the same key, still valid when the send began, which
+//! is the one that verifies meanwhile and comes back if the delivery fails.
 //!
 //! Wrong guesses count across the codes sent for one (application,
 //! ReferenceId, DestinationIdentity) while protection is on, so a resend
 //! can't buy a fresh set of guesses. Format 1 records (without the count)
-//! still read, as having none.
+//! and format 2 records (without the delivery) still read, as delivered when
+//! they were made (those formats were only written for codes sent at once).
 
 use crate::error::{Error, Exception};
 use crate::hash::{base64url, HmacKey};
 
 /// The record format written now; the first field of every record.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Storage keys start with this, so they are easy to tell apart in a shared store.
 pub const KEY_PREFIX: &str = "otp_";
@@ -188,7 +196,8 @@ impl From<Secret> for Secrets {
     }
 }
 
-/// A stored code: its HMAC, when it was made and expires, and the guesses left.
+/// A stored code: its HMAC, when it was made, delivered and expires, the
+/// guesses left, and, while its SMS is pending, the code it would replace.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
     /// The code's HMAC under the secret (base64url), never the code.
@@ -202,19 +211,63 @@ pub struct Record {
     /// Wrong guesses against this code and, with protection on, the codes
     /// it replaced.
     pub wrong_guesses: u32,
+    /// When the provider accepted its SMS (ms since the epoch); `None` while
+    /// the SMS is pending, when the code itself never verifies.
+    pub delivered_at_ms: Option<u64>,
+    /// While pending: the last delivered record for the same key, if one was
+    /// valid when this send began. It verifies meanwhile, and comes back if
+    /// the delivery fails. Always delivered, never with a prior of its own.
+    pub prior: Option<Box<Record>>,
 }
 
 impl Record {
     /// The record as stored: its format version and fields, dot-separated.
     pub fn encode(&self) -> String {
+        let mut stored = format!("{FORMAT_VERSION}.{}", self.fields());
+        if let (None, Some(prior)) = (self.delivered_at_ms, &self.prior) {
+            stored.push('.');
+            stored.push_str(&prior.fields());
+        }
+        stored
+    }
+
+    fn fields(&self) -> String {
+        let delivered = match self.delivered_at_ms {
+            Some(ms) => ms.to_string(),
+            None => "p".to_owned(),
+        };
         format!(
-            "{FORMAT_VERSION}.{}.{}.{}.{}.{}",
+            "{}.{}.{}.{}.{}.{delivered}",
             self.created_at_ms,
             self.expires_at_ms,
             self.attempts_left,
             self.wrong_guesses,
             self.code_hash
         )
+    }
+
+    /// Whether its SMS is still pending (its own code does not verify).
+    pub fn is_pending(&self) -> bool {
+        self.delivered_at_ms.is_none()
+    }
+
+    /// Whether `other` is this record, made by the same send, whatever
+    /// guesses or deliveries changed since.
+    pub fn same_code(&self, other: &Record) -> bool {
+        self.code_hash == other.code_hash && self.created_at_ms == other.created_at_ms
+    }
+
+    /// Whether the code is still valid at `now_ms` (not expired; maybe spent).
+    pub fn is_live(&self, now_ms: u64) -> bool {
+        now_ms < self.expires_at_ms
+    }
+
+    /// How long a store must keep it from `now_ms`: until it and its prior
+    /// expire, rounded up to a second (at least one), saturated rather than
+    /// wrapped for a record expiring centuries on (a corrupt store).
+    pub fn ttl_seconds(&self, now_ms: u64) -> u32 {
+        let until = self.prior.as_ref().map_or(0, |p| p.expires_at_ms).max(self.expires_at_ms);
+        u32::try_from(until.saturating_sub(now_ms).div_ceil(1000)).unwrap_or(u32::MAX).max(1)
     }
 
     /// Reads a stored record; an unreadable one is an `InternalServerErrorException`.
@@ -225,39 +278,62 @@ impl Record {
                 format!("A stored OTP record is unreadable (expected format {FORMAT_VERSION})"),
             )
         };
-        let mut fields = stored.split('.');
-        let mut next = || fields.next().ok_or_else(unreadable);
+        let fields: Vec<&str> = stored.split('.').collect();
+        let (own, prior) = match (fields[0], fields.len()) {
+            ("1", 5) => (Record::read(&fields[1..], 1), None),
+            ("2", 6) => (Record::read(&fields[1..], 2), None),
+            ("3", 7) => (Record::read(&fields[1..], 3), None),
+            ("3", 13) => (Record::read(&fields[1..7], 3), Some(Record::read(&fields[7..], 3))),
+            _ => return Err(unreadable()),
+        };
+        let mut own = own.ok_or_else(unreadable)?;
+        if let Some(prior) = prior {
+            let prior = prior.ok_or_else(unreadable)?;
+            // Only a pending record has a prior, and a prior is delivered.
+            if !own.is_pending() || prior.is_pending() {
+                return Err(unreadable());
+            }
+            own.prior = Some(Box::new(prior));
+        }
+        Ok(own)
+    }
+
+    /// One record's fields in format `version`, without a prior.
+    fn read(fields: &[&str], version: u32) -> Option<Record> {
         let number = |s: &str| {
             if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-                s.parse::<u64>().map_err(|_| unreadable())
+                s.parse::<u64>().ok()
             } else {
-                Err(unreadable())
+                None
             }
         };
-        let version = number(next()?)?;
-        if version != 1 && version != FORMAT_VERSION as u64 {
-            return Err(unreadable());
-        }
-        let created_at_ms = number(next()?)?;
-        let expires_at_ms = number(next()?)?;
-        let attempts_left = u32::try_from(number(next()?)?).map_err(|_| unreadable())?;
-        let wrong_guesses = if version == 1 {
-            0
-        } else {
-            u32::try_from(number(next()?)?).map_err(|_| unreadable())?
-        };
-        let code_hash = next()?;
+        let mut fields = fields.iter().copied();
+        let created_at_ms = number(fields.next()?)?;
+        let expires_at_ms = number(fields.next()?)?;
+        let attempts_left = u32::try_from(number(fields.next()?)?).ok()?;
+        let wrong_guesses =
+            if version == 1 { 0 } else { u32::try_from(number(fields.next()?)?).ok()? };
+        let code_hash = fields.next()?;
         let is_hash = code_hash.len() == 43
             && code_hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !is_hash || fields.next().is_some() {
-            return Err(unreadable());
+        if !is_hash {
+            return None;
         }
-        Ok(Record {
+        let delivered_at_ms = match version {
+            1 | 2 => Some(created_at_ms),
+            _ => match fields.next()? {
+                "p" => None,
+                ms => Some(number(ms)?),
+            },
+        };
+        Some(Record {
             code_hash: code_hash.to_owned(),
             created_at_ms,
             expires_at_ms,
             attempts_left,
             wrong_guesses,
+            delivered_at_ms,
+            prior: None,
         })
     }
 }
@@ -416,13 +492,40 @@ mod tests {
             expires_at_ms: 1_764_116_100_000,
             attempts_left: 3,
             wrong_guesses: 2,
+            delivered_at_ms: Some(1_764_115_201_000),
+            prior: None,
         };
         let stored = record.encode();
-        assert!(stored.starts_with("2.1764115200000.1764116100000.3.2."));
+        let hash = &record.code_hash;
+        assert_eq!(stored, format!("3.1764115200000.1764116100000.3.2.{hash}.1764115201000"));
         assert_eq!(Record::decode(&stored).unwrap(), record);
-        // A format 1 record, written before wrong guesses were counted.
-        let v1 = format!("1.1764115200000.1764116100000.3.{}", record.code_hash);
-        assert_eq!(Record::decode(&v1).unwrap(), Record { wrong_guesses: 0, ..record });
+        // Pending, alone and with its prior (whose own prior is never written).
+        let pending =
+            Record { delivered_at_ms: None, created_at_ms: 1_764_115_260_000, ..record.clone() };
+        let stored = pending.encode();
+        assert_eq!(stored, format!("3.1764115260000.1764116100000.3.2.{hash}.p"));
+        assert_eq!(Record::decode(&stored).unwrap(), pending);
+        let with_prior = Record { prior: Some(Box::new(record.clone())), ..pending.clone() };
+        let stored = with_prior.encode();
+        assert_eq!(
+            stored,
+            format!(
+                "3.1764115260000.1764116100000.3.2.{hash}.p.\
+                 1764115200000.1764116100000.3.2.{hash}.1764115201000"
+            )
+        );
+        assert_eq!(Record::decode(&stored).unwrap(), with_prior);
+        assert_eq!(with_prior.ttl_seconds(1_764_115_260_000), 840);
+        // A delivered record drops a prior it was given: only pending ones carry one.
+        let odd = Record { prior: Some(Box::new(record.clone())), ..record.clone() };
+        assert_eq!(odd.encode(), record.encode());
+        // Formats 1 and 2, written when a record was stored as its SMS left:
+        // delivered when made, format 1 before wrong guesses were counted.
+        let made = Record { delivered_at_ms: Some(1_764_115_200_000), ..record.clone() };
+        let v2 = format!("2.1764115200000.1764116100000.3.2.{hash}");
+        assert_eq!(Record::decode(&v2).unwrap(), made);
+        let v1 = format!("1.1764115200000.1764116100000.3.{hash}");
+        assert_eq!(Record::decode(&v1).unwrap(), Record { wrong_guesses: 0, ..made });
     }
 
     #[test]
@@ -443,6 +546,16 @@ mod tests {
             format!("1.1.99999999999999999999.3.{hash}"),
             "1.1.2.3.short".into(),
             format!("1.1.2.3.{}=", "A".repeat(42)),
+            format!("3.1.2.3.0.{hash}"),
+            format!("3.1.2.3.0.{hash}.x"),
+            format!("3.1.2.3.0.{hash}.-1"),
+            format!("3.1.2.3.0.{hash}.p.1.2.3.0.{hash}"),
+            // Only a pending record has a prior, and a prior is delivered.
+            format!("3.1.2.3.0.{hash}.5.1.2.3.0.{hash}.5"),
+            format!("3.1.2.3.0.{hash}.p.1.2.3.0.{hash}.p"),
+            format!("3.1.2.3.0.{hash}.p.1.2.3.0.{hash}.5.extra"),
+            format!("4.1.2.3.0.{hash}.5"),
+            format!("0.1.2.3.{hash}"),
         ];
         for stored in bad {
             let e = Record::decode(&stored).unwrap_err();

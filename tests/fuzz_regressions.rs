@@ -22,6 +22,8 @@ fn a_record_expiring_centuries_on_gets_the_longest_ttl_not_a_wrapped_one() {
         expires_at_ms: 18_444_774_001_905_101_088,
         attempts_left: 3_911_188_479,
         wrong_guesses: 0,
+        delivered_at_ms: Some(4_282_032_896),
+        prior: None,
     };
     let step = verify(&secret, "H", &params, Some(&record.encode()), 0).unwrap();
     assert_eq!(step.reason, VerifyReason::Mismatch);

@@ -26,6 +26,7 @@ const REASONS = {
 };
 
 let edge; // the edge-otp package, once its wasm is instantiated
+let defaultRules; // OTP_POLICY's defaults, as the core fills them in for `{}`
 const templates = new Map(); // Language tag -> its default message, from languages()
 const sessions = {}; // per mode: { backend, code, details, setting }
 let session; // the mode in use
@@ -55,6 +56,11 @@ async function main() {
   }
   $("Language").append(groups.pinpoint, groups.extended);
   fillDefaults();
+  // The defaults of OTP_POLICY, from the core: an engine given `{}` enforces them.
+  const probe = new edge.OtpEngine(crypto.randomUUID(), { policy: {} });
+  defaultRules = probe.policy;
+  probe.free();
+  $("sendCooldownSeconds").placeholder = `${defaultRules.sendCooldownSeconds} (default)`;
 
   const apiHere = await localApiAvailable();
   const apiRadio = document.querySelector('input[name="mode"][value="api"]');
@@ -103,6 +109,7 @@ async function useMode(kind) {
   sessions[kind] ??= {
     backend: kind === "api" ? apiBackend(edge) : browserBackend(edge),
     code: null, // the last code sent in this mode, and what is known of it
+    limits: null, // what is known of the number's send limits: { number, standing?, nextSendAtMs?, refusal?, monitored? }
     details: new Map(), // MessageId -> what the module said of the messages sent here
   };
   session = sessions[kind];
@@ -110,6 +117,12 @@ async function useMode(kind) {
   // The page's own OTP_TEMPLATES configure the engine in the page; the local
   // API has the server's, which the page can't see.
   $("message-settings").disabled = kind === "api";
+  $("protection-settings").disabled = kind === "api";
+  describePolicy();
+  $("protection-note").innerHTML =
+    kind === "api"
+      ? "The local API runs the server's own <code>OTP_POLICY</code> (none under plain <code>npm start</code>, as Pinpoint; <code>OTP_POLICY='{\"mode\":\"enforce\"}' npm start</code> turns the defaults on). Over HTTP, Pinpoint's answers have no room for the sends left: the page learns of the limits only from a refused send's 429, its message and <code>Retry-After</code>."
+      : "These fields set the engine in this page, as <code>OTP_POLICY</code> sets a server. With a policy, the page runs <code>OtpService</code> as a deployment does, and shows the cooldown and the sends left that its <code>onStanding</code> hears.";
   $("settings-note").innerHTML =
     kind === "api"
       ? "The local API sends with the server's own <code>OTP_TEMPLATES</code>: start it with <code>OTP_TEMPLATES='…' npm start</code>. These fields set the engine in this page."
@@ -120,6 +133,7 @@ async function useMode(kind) {
   $("wire").textContent = `Nothing called yet. Requests use ApplicationId ${APPLICATION_ID}; any id works.`;
   $("thread").replaceChildren();
   renderStatus();
+  renderLimits();
   await refreshThread();
 }
 
@@ -182,37 +196,68 @@ function messageSetting(language) {
   return { applications: { [APPLICATION_ID]: app } };
 }
 
+/** The OTP_POLICY setting the protection fields make; none while `off`, as `npm start` runs. */
+function policySetting() {
+  const mode = $("policyMode").value;
+  if (mode === "off") return undefined;
+  const policy = { mode };
+  const cooldown = $("sendCooldownSeconds").value;
+  if (cooldown !== "") policy.sendCooldownSeconds = asNumber(cooldown);
+  return policy;
+}
+
 /**
- * Gives the engine in the page the setting (when it changed), and shows the
- * core's verdict on it beside each field. Answers the problems, as
- * { field, message }, none when the engine took it.
+ * Gives the engine in the page the settings (when they changed), and shows
+ * the core's verdict on them beside each field. Answers the problems, as
+ * { field, message }, none when the engine took them.
  */
 function configure(language) {
   $("template").placeholder = templates.get(language) ?? "";
   const setting = messageSetting(language);
+  const policy = policySetting();
   const json = JSON.stringify(setting, null, 2);
   $("setting-json").textContent = json;
-  if (json === session.setting?.json) return session.setting.problems;
+  $("policy-json").textContent = policy ? JSON.stringify(policy, null, 2) : "Not set: no protection, as Pinpoint.";
+  const key = JSON.stringify([setting, policy]);
+  if (key === session.setting?.key) return session.setting.problems;
   let problems = [];
   try {
-    session.backend.configure(setting);
+    session.backend.configure({ templates: setting, policy });
   } catch (error) {
-    if (error.field !== "OTP_TEMPLATES") throw error;
-    // One line per problem, each "OTP_TEMPLATES.<path>: <what is wrong>".
+    if (error.field !== "OTP_TEMPLATES" && error.field !== "OTP_POLICY") throw error;
+    // One line per problem, each "<setting>.<path>: <what is wrong>".
     problems = error.message.split("\n").map((line) => {
       const at = line.indexOf(": ");
       const path = line.slice(0, at);
-      const field = SETTING_FIELDS.find(([, end]) => path.includes(end))?.[0] ?? "settings";
+      const field =
+        error.field === "OTP_POLICY"
+          ? (path.endsWith(".sendCooldownSeconds") ? "sendCooldownSeconds" : "protection")
+          : (SETTING_FIELDS.find(([, end]) => path.includes(end))?.[0] ?? "settings");
       return { field, message: line.slice(at + 2) };
     });
   }
-  session.setting = { json, problems };
-  for (const [name] of SETTING_FIELDS) {
+  session.setting = { key, problems };
+  for (const name of [...SETTING_FIELDS.map(([name]) => name), "sendCooldownSeconds"]) {
     const message = problems.filter((p) => p.field === name).map((p) => p.message).join(" ");
     showFieldError(name, message || undefined);
   }
-  $("settings-error").textContent = problems.filter((p) => p.field === "settings").map((p) => p.message).join(" ");
+  for (const name of ["settings", "protection"]) {
+    $(`${name}-error`).textContent = problems.filter((p) => p.field === name).map((p) => p.message).join(" ");
+  }
+  describePolicy();
   return problems;
+}
+
+/** The rules in force in the page, in words, from the core's own account of them. */
+function describePolicy() {
+  const rules = session.backend.kind === "browser" && session.backend.policy;
+  const shown = rules && rules.mode !== "off" ? rules : defaultRules;
+  const words = [
+    `${shown.sendCooldownSeconds} s between codes to a number`,
+    ...shown.sendsPerNumber.map((w) => `at most ${w.limit} per ${duration(w.windowSeconds)}`),
+    `${shown.wrongGuessesPerNumber.limit} wrong guesses per ${duration(shown.wrongGuessesPerNumber.windowSeconds)}`,
+  ].join("; ");
+  $("policyMode-hint").textContent = rules && rules.mode !== "off" ? `In force: ${words}.` : `The defaults: ${words}.`;
 }
 
 function showFieldError(name, message) {
@@ -261,7 +306,7 @@ async function onSend(event) {
   const { parameters, checked, errors } = validateForm();
   if (errors.length) {
     setStatus(`Not sent: ${plural(errors.length, "parameter")} to fix first.`, "error");
-    const first = [...FIELDS, ...SETTING_FIELDS.map(([name]) => name)].find((name) => $(name).hasAttribute("aria-invalid"));
+    const first = [...FIELDS, ...SETTING_FIELDS.map(([name]) => name), "sendCooldownSeconds"].find((name) => $(name).hasAttribute("aria-invalid"));
     if (first) $(first).focus();
     return;
   }
@@ -292,10 +337,12 @@ async function onSend(event) {
       attemptsLeft: checked.AllowedAttempts,
       state: "waiting", // then "verified" or "locked"
     };
+    current.limits = sent.standing ? limitsFrom(checked.DestinationIdentity, sent.standing, sent.monitored) : null;
     if (current !== session) return; // the mode changed meanwhile
     $("verify-result").replaceChildren();
     $("Otp").value = "";
     renderStatus();
+    renderLimits();
     await refreshThread();
     setStatus(`Sent to ${checked.DestinationIdentity}.`, "ok");
     // On a narrow screen the phone is below the form: bring it up. Typing goes to Otp.
@@ -305,7 +352,16 @@ async function onSend(event) {
   } catch (error) {
     if (error.call) showCall(error.call);
     if (error.field && FIELDS.includes(error.field)) showFieldError(error.field, error.message);
-    setStatus(`${error.name}: ${error.message}`, "error");
+    if (error.retryAfterSeconds !== undefined) {
+      // A refused send: the engine's standing in the page; over HTTP only what the 429 says.
+      current.limits = {
+        ...limitsFrom(checked.DestinationIdentity, error.standing),
+        nextSendAtMs: Date.now() + error.retryAfterSeconds * 1000,
+        refusal: error,
+      };
+      if (current === session) renderLimits();
+    }
+    setStatus(`${error.name}: ${error.message}${retryAfter(error)}`, "error");
   } finally {
     button.disabled = false;
   }
@@ -389,7 +445,46 @@ function showVerdict(result, code) {
 function showVerifyError(error) {
   const verdict = el("p", { className: "verdict invalid" });
   verdict.append(icon("cross"), el("span", { id: "verdict", textContent: error.name ?? "Error" }));
-  $("verify-result").replaceChildren(verdict, el("p", { className: "reason", textContent: error.message }));
+  $("verify-result").replaceChildren(verdict, el("p", { className: "reason", textContent: `${error.message}${retryAfter(error)}` }));
+}
+
+// ---- The number's send limits -----------------------------------------------
+
+/** What a send's standing says of the number: sends left, and when the next send is allowed. */
+function limitsFrom(number, standing, monitored) {
+  if (!standing) return { number };
+  return { number, standing, monitored, nextSendAtMs: Date.now() + standing.nextSendInSeconds * 1000 };
+}
+
+function renderLimits() {
+  const limits = session.limits;
+  $("limits").hidden = !limits;
+  if (!limits) return;
+  const { standing, refusal, monitored } = limits;
+  $("limits-number").textContent = limits.number;
+  $("sends-left").textContent = standing ? String(standing.sendsLeft ?? "no limit") : "–";
+  $("send-windows").textContent = standing
+    ? standing.windows.map((w) => `${w.left} of ${w.limit} per ${duration(w.windowSeconds)}`).join(" · ")
+    : "";
+  const refusalBox = $("refusal");
+  refusalBox.hidden = !refusal && !monitored;
+  // The message itself is in the status line above, which screen readers announce.
+  if (refusal) {
+    refusalBox.textContent = `Refused: ${refusal.name}, Retry-After ${refusal.retryAfterSeconds} s. Nothing was sent, and the code sent before is left as it was.`;
+  }
+  else if (monitored) {
+    refusalBox.textContent = `Sent, though ${monitored.rule} would have refused it (mode monitor): retry after ${monitored.retryAfterSeconds} s.`;
+  }
+  $("limits-note").textContent =
+    session.backend.kind === "api"
+      ? "Over HTTP, a send answers only Pinpoint's MessageResponse, with no room for the sends left: this is what the 429's message and Retry-After header say, which is all the local API tells."
+      : "From the engine's decision on this number, as OtpService's onStanding hears it.";
+  tick();
+}
+
+/** ", Retry-After: 28 s." when the answer had one. */
+function retryAfter(error) {
+  return error.retryAfterSeconds === undefined ? "" : ` (Retry-After: ${error.retryAfterSeconds} s)`;
 }
 
 // ---- The code's status ---------------------------------------------------
@@ -428,6 +523,11 @@ function renderStatus() {
 /** Once a second: the countdown, the state it implies, and the phone's clock. */
 function tick() {
   $("phone-clock").textContent = new Date().toLocaleTimeString([], { hour: "numeric", minute: "2-digit" }).replace(/\s?[AP]M$/i, "");
+  const limits = session?.limits;
+  if (limits) {
+    const wait = limits.nextSendAtMs === undefined ? undefined : Math.max(0, limits.nextSendAtMs - Date.now());
+    $("next-send").textContent = wait === undefined ? "–" : wait === 0 ? "now" : clock(Math.ceil(wait / 1000));
+  }
   const code = session?.code;
   if (!code) return;
   const left = Math.max(0, code.expiresAtMs - Date.now());
@@ -435,8 +535,7 @@ function tick() {
   const labels = { waiting: "Waiting for the code", verified: "Verified, used up", locked: "Locked", expired: "Expired" };
   $("code-status").dataset.state = state;
   $("code-state").textContent = labels[state];
-  const seconds = Math.ceil(left / 1000);
-  $("countdown").textContent = state === "verified" ? "used" : `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  $("countdown").textContent = state === "verified" ? "used" : clock(Math.ceil(left / 1000));
   $("countdown-bar").style.width = state === "verified" ? "0%" : `${(100 * left) / (code.expiresAtMs - code.sentAtMs)}%`;
 }
 
@@ -558,6 +657,19 @@ function setStatus(text, kind = "") {
   const status = $("send-status");
   status.textContent = text;
   status.dataset.kind = kind;
+}
+
+/** Seconds as m:ss. */
+function clock(seconds) {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/** A window's length in words: "10 minutes", "24 hours". */
+function duration(seconds) {
+  const units = [[3600, "hour"], [60, "minute"], [1, "second"]]; // 86400 s: "24 hours", as the core says
+  const [size, unit] = units.find(([size]) => seconds % size === 0);
+  const n = seconds / size;
+  return n === 1 ? unit : `${n} ${unit}s`;
 }
 
 function plural(n, word) {

@@ -1,6 +1,7 @@
 // The two places the page's requests can go, behind one small interface:
-//   send(parameters)  -> { messageId, sentAtMs, expiresAtMs?, encoding?, segments?, call }
-//   verify(parameters) -> { valid, reason?, attemptsLeft?, call }
+//   send(parameters)  -> { messageId, sentAtMs, expiresAtMs?, encoding?, segments?, standing?, call }
+//   verify(parameters) -> { valid, reason?, attemptsLeft?, standing?, call }
+// A refusal throws, with `retryAfterSeconds` (and `standing`, in the page).
 //   messages()        -> the inbox, as GET /_dev/sms answers it
 //   preview(parameters, otp) -> the SMS text a send would make, as far as the page knows it
 // Every decision is the wasm module's; this file only moves requests, records
@@ -18,22 +19,45 @@ const REGION = "us-east-1";
  * secret made now and never shown. Verify runs the same compare-and-swap loop
  * as OtpService (verifyInStore) but keeps the reason and attempts left, which
  * OtpService's `{ Valid }` answer drops. `configure` gives the engine an
- * OTP_TEMPLATES setting (the core checks it, and throws naming each field).
+ * OTP_TEMPLATES setting and, optionally, an OTP_POLICY (the core checks both,
+ * and throws naming each field). With a policy the page runs OtpService over
+ * the same store and inbox, as a deployment does, and shows what its
+ * `onStanding` and `onStep` hear: the sends left, when the next send is
+ * allowed, the wrong guesses left, the verify's reason.
  */
-export function browserBackend({ OtpEngine, MemoryStore, DevInbox, verifyInStore }) {
+export function browserBackend({ OtpEngine, OtpService, MemoryStore, DevInbox, verifyInStore }) {
   const secret = randomSecret();
   let engine = new OtpEngine(secret);
+  let service = null; // an OtpService while a policy is set
   const store = new MemoryStore();
   const inbox = new DevInbox();
+  let protection; // the service's last "protection" log event: what a rule said (refused, or only monitored)
+  const noteEvent = (event) => {
+    if (event.event === "protection") protection = event;
+  };
 
   return {
     kind: "browser",
 
-    /** A new engine under the same secret, so codes already sent still verify. */
-    configure(templates) {
+    /** A new engine under the same secret and store, so codes already sent still verify. */
+    configure({ templates, policy }) {
       const configured = new OtpEngine(secret, { templates });
+      let protectedService = null;
+      try {
+        if (policy) protectedService = new OtpService({ secret, store, transport: inbox, templates, policy, log: noteEvent });
+      } catch (error) {
+        configured.free();
+        throw error;
+      }
       engine.free();
+      service?.engine.free();
       engine = configured;
+      service = protectedService;
+    },
+
+    /** The rules in force (`mode: "off"` without a policy). */
+    get policy() {
+      return (service?.engine ?? engine).policy;
     },
 
     preview(parameters, otp) {
@@ -41,6 +65,7 @@ export function browserBackend({ OtpEngine, MemoryStore, DevInbox, verifyInStore
     },
 
     async send(parameters) {
+      if (service) return protectedSend(parameters);
       const sent = engine.send(APPLICATION_ID, parameters, Date.now());
       await store.set(sent.storageKey, sent.record, sent.ttlSeconds);
       await inbox.send(sent.sms);
@@ -55,6 +80,7 @@ export function browserBackend({ OtpEngine, MemoryStore, DevInbox, verifyInStore
     },
 
     async verify(parameters) {
+      if (service) return protectedVerify(parameters);
       const result = await verifyInStore(engine, store, APPLICATION_ID, parameters);
       return {
         valid: result.valid,
@@ -71,6 +97,56 @@ export function browserBackend({ OtpEngine, MemoryStore, DevInbox, verifyInStore
       return inbox.messages();
     },
   };
+
+  /** OtpService.send, and what its onStanding heard, refused or not. */
+  async function protectedSend(parameters) {
+    let standing;
+    protection = undefined;
+    const request = `service.send(${json(APPLICATION_ID)}, ${json(parameters, 2)}, { onStanding })`;
+    let answer;
+    try {
+      answer = await service.send(APPLICATION_ID, parameters, { onStanding: (heard) => (standing = heard) });
+    } catch (error) {
+      const heard = standing ? `\n\nonStanding heard ${json(standing, 2)}` : "";
+      const retry = error.retryAfterSeconds === undefined ? "" : ` (retryAfterSeconds: ${error.retryAfterSeconds})`;
+      throw Object.assign(error, { standing, call: { request, response: `${error.name}${retry}: ${error.message}${heard}` } });
+    }
+    const logged = protection ? `\n\nlogged ${json(protection, 2)}` : "";
+    const call = { request, response: `${json(answer, 2)}\n\nonStanding heard ${json(standing, 2)}${logged}` };
+    const [delivery] = Object.values(answer.Result);
+    if (delivery.DeliveryStatus !== "SUCCESSFUL") {
+      throw Object.assign(new Error(delivery.StatusMessage), { name: delivery.DeliveryStatus, standing, call });
+    }
+    const message = inbox.messages().find((m) => m.MessageId === delivery.MessageId);
+    // Under `monitor` a rule that would have refused only says so in the log.
+    return { messageId: delivery.MessageId, sentAtMs: Date.parse(message.SentAt), standing, monitored: protection, call };
+  }
+
+  /** OtpService.verify, with the engine's reason and attempts left from onStep. */
+  async function protectedVerify(parameters) {
+    let standing;
+    let step;
+    const request = `service.verify(${json(APPLICATION_ID)}, ${json(parameters, 2)}, { onStanding, onStep })`;
+    const heard = () =>
+      [standing && `onStanding heard ${json(standing, 2)}`, step && `onStep heard ${json(step, 2)}`].filter(Boolean).join("\n\n");
+    let answer;
+    try {
+      answer = await service.verify(APPLICATION_ID, parameters, {
+        onStanding: (s) => (standing = s),
+        onStep: (s) => (step = s),
+      });
+    } catch (error) {
+      const retry = error.retryAfterSeconds === undefined ? "" : ` (retryAfterSeconds: ${error.retryAfterSeconds})`;
+      throw Object.assign(error, { call: { request, response: `${error.name}${retry}: ${error.message}\n\n${heard()}` } });
+    }
+    return {
+      valid: answer.Valid,
+      reason: step?.reason,
+      attemptsLeft: step?.attemptsLeft,
+      standing,
+      call: { request, response: `${json(answer, 2)}\n\n${heard()}` },
+    };
+  }
 }
 
 /**
@@ -94,13 +170,19 @@ export function apiBackend({ signRequest, render }) {
     const answer = await response.json();
     const call = {
       request: [`POST ${path}`, ...[...headers, ...signature].map(([n, v]) => `${n}: ${v}`), "", json(parameters, 2)].join("\n"),
-      response: `${response.status}${errorType(response) ? ` ${errorType(response)}` : ""}\n${json(answer, 2)}`,
+      response: [
+        `${response.status}${errorType(response) ? ` ${errorType(response)}` : ""}`,
+        ...(response.headers.has("retry-after") ? [`retry-after: ${response.headers.get("retry-after")}`] : []),
+        json(answer, 2),
+      ].join("\n"),
     };
     if (!response.ok) {
       // Shaped like the engine's own errors, so the page shows both alike.
+      const retryAfter = response.headers.get("retry-after");
       throw Object.assign(new Error(answer.Message ?? `HTTP ${response.status}`), {
         name: errorType(response) ?? "Error",
         status: response.status,
+        ...(retryAfter !== null && { retryAfterSeconds: Number(retryAfter) }),
         call,
       });
     }

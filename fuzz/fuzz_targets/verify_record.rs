@@ -49,8 +49,15 @@ fuzz_target!(|input: Input| {
         Stored::Fields { created_at_ms, expires_at_ms, attempts_left, wrong_guesses, code } => {
             let code = code.unwrap_or(otp);
             let code_hash = secret.code_hash(application_id, reference_id, destination, code);
-            let record =
-                Record { code_hash, created_at_ms, expires_at_ms, attempts_left, wrong_guesses };
+            let record = Record {
+                code_hash,
+                created_at_ms,
+                expires_at_ms,
+                attempts_left,
+                wrong_guesses,
+                delivered_at_ms: Some(created_at_ms),
+                prior: None,
+            };
             Some(record.encode())
         }
     };
@@ -76,8 +83,19 @@ fuzz_target!(|input: Input| {
     };
     let step = result.expect("a readable record is an answer");
     assert_eq!(step.valid, step.reason == VerifyReason::Valid);
-    let right =
-        record.code_hash == secret.code_hash(application_id, reference_id, destination, otp);
+    let right = |record: &Record| {
+        record.code_hash == secret.code_hash(application_id, reference_id, destination, otp)
+    };
+    if record.is_pending() {
+        // Its own code never verifies; only its prior's, valid and not spent.
+        let prior_valid = record
+            .prior
+            .as_deref()
+            .is_some_and(|p| p.is_live(now_ms) && p.attempts_left > 0 && right(p));
+        assert_eq!(step.valid, prior_valid);
+        return;
+    }
+    let right = right(&record);
     if now_ms >= record.expires_at_ms {
         assert_eq!((step.reason, &step.action), (VerifyReason::Expired, &VerifyAction::Delete));
     } else if record.attempts_left == 0 {

@@ -8,7 +8,7 @@ use super::{now, request, to_js, JsResult};
 use crate::code::Entropy;
 use crate::error::Error;
 use crate::error::Exception;
-use crate::limits::{self, Decision, History, Refusal, Rule};
+use crate::limits::{self, Decision, History, Refusal, Rule, Standing};
 use crate::otp;
 use crate::otp_templates::{self, AppMessages, OtpTemplates};
 use crate::params::SendOtpParameters;
@@ -74,7 +74,8 @@ impl Engine {
 
     /// Checks the parameters (an object, or JSON text as a string or bytes),
     /// draws a code, and says what to store and what to send: Pinpoint's
-    /// send, for hosts that don't keep a number's history.
+    /// send, for hosts that don't keep a number's history, its record valid
+    /// at once (a host that must undo a failed delivery uses `sending`).
     #[wasm_bindgen(unchecked_return_type = "SendResult")]
     pub fn send(
         &self,
@@ -86,7 +87,18 @@ impl Engine {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
         let sending = self.sending(application_id, parameters)?;
-        sending.issue(None, now_ms)
+        let now_ms = now(now_ms)?;
+        let mut entropy = self.shared.entropy.borrow_mut();
+        let sent = otp::send(
+            self.shared.secrets.current(),
+            application_id,
+            &sending.params,
+            messages(&self.shared.templates, application_id),
+            now_ms,
+            &mut entropy,
+        )
+        .map_err(to_js_error)?;
+        to_js(&sent)
     }
 
     /// A SendOtpMessage checked once: its keys, whether the number may be
@@ -139,6 +151,7 @@ impl Engine {
             rules,
             application_id: application_id.to_owned(),
             params,
+            issued: RefCell::new(None),
             shared: Rc::clone(&self.shared),
         })
     }
@@ -307,8 +320,10 @@ pub struct SignatureRecord {
 }
 
 /// A decision on a number's history, as the host applies it: go ahead or
-/// not, what a rule said (also when only monitored), and what to write back
-/// under the number's key (compare-and-swap; start over if it lost).
+/// not, what a rule said (also when only monitored), where the number stands
+/// (what it has left and when its next try is allowed: for the caller to
+/// show), and what to write back under the number's key (compare-and-swap;
+/// start over if it lost). With the policy off there is no standing.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -317,6 +332,9 @@ pub struct Admission {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     refusal: Option<Refusal>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    standing: Option<Standing>,
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     write: Option<HistoryWrite>,
@@ -427,6 +445,7 @@ fn admission(rules: &Rules, decision: Decision) -> Admission {
     Admission {
         allowed: decision.allowed(),
         refusal: decision.refusal,
+        standing: decision.standing,
         write,
         prefix: None,
         country: None,
@@ -450,6 +469,8 @@ pub struct Sending {
     segments: u32,
     /// What [`Sending::screen`] found the rule set says (FILTER until then).
     action: Cell<ProtectStatus>,
+    /// The record the last `issue` made: what `confirm` and `withdraw` look for.
+    issued: RefCell<Option<String>>,
 }
 
 impl Sending {
@@ -598,6 +619,7 @@ impl Sending {
         let mode = self.pumping_mode(|m| m.prefix_velocity);
         let j = pumping::admit_prefix(&self.rules, mode, prefix, &record, now_ms);
         to_js(&Admission {
+            standing: None,
             allowed: j.allowed(),
             write: counter_write(j.record.as_ref().map(PrefixRecord::encode), PREFIX_TTL_SECONDS),
             refusal: j.refusal,
@@ -621,6 +643,7 @@ impl Sending {
         let mode = self.pumping_mode(|m| m.country_budget);
         let j = pumping::admit_country(&self.rules, mode, region, &record, now_ms);
         to_js(&Admission {
+            standing: None,
             allowed: j.allowed(),
             write: counter_write(j.record.as_ref().map(CountryRecord::encode), COUNTRY_TTL_SECONDS),
             refusal: j.refusal,
@@ -645,6 +668,7 @@ impl Sending {
             spend::admit_spend(&self.rules.spend_caps, mode, &record, self.segments, now_ms);
         let allowed = refusal.as_ref().is_none_or(|r| r.mode != Mode::Enforce);
         to_js(&Admission {
+            standing: None,
             allowed,
             write: counter_write(next.as_ref().map(SpendRecord::encode), spend::TTL_SECONDS),
             refusal,
@@ -718,29 +742,74 @@ impl Sending {
         judge(&self.rules, history, now_ms, limits::admit_send)
     }
 
-    /// The code: what to store under `storageKey` in place of `prior` (the
-    /// record there now, or null) and the SMS to deliver.
+    /// The code: the pending record to store under `storageKey` in place of
+    /// `current` (the record there now, or null; compare-and-swap), and the
+    /// SMS to deliver. Its code verifies only once `confirm` is applied.
     #[wasm_bindgen(unchecked_return_type = "SendResult")]
     pub fn issue(
         &self,
-        prior: Option<String>,
+        current: Option<String>,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
         let now_ms = now(now_ms)?;
         let carry = self.rules.mode == Mode::Enforce;
         let mut entropy = self.shared.entropy.borrow_mut();
-        let sent = otp::send_replacing(
+        let sent = otp::issue(
             self.shared.secrets.current(),
             &self.application_id,
             &self.params,
             messages(&self.shared.templates, &self.application_id),
-            prior.as_deref(),
+            current.as_deref(),
             carry,
             now_ms,
             &mut entropy,
         )
         .map_err(to_js_error)?;
+        *self.issued.borrow_mut() = Some(sent.record.clone());
         to_js(&sent)
+    }
+
+    /// The provider accepted the SMS at `deliveredAtMs`: what to do to
+    /// `current`, the record under `storageKey` now (compare-and-swap; read
+    /// again and ask again if it changed), so that the last code delivered
+    /// is the one that verifies. `nowMs` is `deliveredAtMs` when absent.
+    #[wasm_bindgen(unchecked_return_type = "VerifyAction")]
+    pub fn confirm(
+        &self,
+        current: Option<String>,
+        #[wasm_bindgen(js_name = deliveredAtMs)] delivered_at_ms: f64,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: Option<f64>,
+    ) -> JsResult<JsValue> {
+        let issued = self.issued()?;
+        let delivered_at_ms = now(delivered_at_ms)?;
+        let now_ms = now_ms.map(now).transpose()?.unwrap_or(delivered_at_ms);
+        let action = otp::confirm(&issued, current.as_deref(), delivered_at_ms, now_ms)
+            .map_err(to_js_error)?;
+        to_js(&action)
+    }
+
+    /// The SMS was not delivered: what to do to `current`, the record under
+    /// `storageKey` now (compare-and-swap), so that the code delivered before
+    /// it is back as it is.
+    #[wasm_bindgen(unchecked_return_type = "VerifyAction")]
+    pub fn withdraw(
+        &self,
+        current: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let issued = self.issued()?;
+        let action =
+            otp::withdraw(&issued, current.as_deref(), now(now_ms)?).map_err(to_js_error)?;
+        to_js(&action)
+    }
+
+    fn issued(&self) -> Result<String, JsValue> {
+        self.issued.borrow().clone().ok_or_else(|| {
+            to_js_error(Error::new(
+                crate::error::Exception::InternalServerError,
+                "confirm and withdraw come after issue",
+            ))
+        })
     }
 }
 

@@ -7,11 +7,14 @@ import {
   render,
   validate,
   PinpointError,
+  type Admission,
   type LanguageTag,
   type OtpTemplatesSetting,
   type RenderedMessage,
   type SendResult,
+  type VerifyAction,
   type VerifyStep,
+  DEFAULT_STORE_TIMEOUT_MS,
 } from "edge-otp";
 
 const engine = new OtpEngine("a test secret of thirty-two byte");
@@ -38,6 +41,18 @@ const underOlderSecret: VerifyStep = verification.step(null, Date.now(), keys[ke
 verification.step(null, Date.now(), 1);
 void underOlderSecret;
 verification.free();
+// A decision on the number's history says where it stands, a tagged union by kind.
+const admission: Admission = engine.sending("app", "{}").admit(null, Date.now());
+if (admission.standing?.kind === "sends") {
+  const next: number = admission.standing.nextSendInSeconds;
+  const tightest: number | undefined = admission.standing.sendsLeft;
+  void [next, tightest];
+} else if (admission.standing?.kind === "wrongGuesses") {
+  const left: number = admission.standing.wrongGuessesLeft;
+  // @ts-expect-error only a send's standing has send windows
+  void admission.standing.windows;
+  void left;
+}
 if (result.action.kind === "write") {
   const next: string = result.action.record;
   const ttl: number = result.action.ttlSeconds;
@@ -48,6 +63,24 @@ void result.action.record;
 // @ts-expect-error the reasons are a closed set
 const reason: "Valid" | "Mismatch" | "Typo" = result.reason satisfies "Typo";
 void [key, reason];
+
+// A send with I/O: issued pending, then confirmed once delivered, or withdrawn.
+const sending = engine.sending("app", {
+  Channel: "SMS",
+  BrandName: "ExampleCorp",
+  OriginationIdentity: "+18555550142",
+  DestinationIdentity: "+12065550007",
+  ReferenceId: "ref",
+});
+const issued: SendResult = sending.issue(null, Date.now());
+const confirmed: VerifyAction = sending.confirm(issued.record, Date.now());
+const withdrawn: VerifyAction = sending.withdraw(issued.record);
+// @ts-expect-error the delivery time is a number of milliseconds
+sending.confirm(issued.record, "now");
+if (confirmed.kind === "write") void confirmed.ttlSeconds;
+sending.free();
+const storeTimeout: number = DEFAULT_STORE_TIMEOUT_MS;
+void [withdrawn, storeTimeout];
 
 const checked = validate({});
 if (checked.parameters) {
@@ -147,6 +180,21 @@ async function serviceFlow(): Promise<void> {
   });
   const status: string = response.Result["+12065550007"].DeliveryStatus;
   const fromBody: MessageResponse = await service.send("app", '{"Channel":"SMS"}', { requestId: "r" });
+  // Where the number stands, for hosts that show it (Pinpoint's answer has no room for it).
+  await service.send("app", '{"Channel":"SMS"}', {
+    onStanding: (standing) => {
+      const left: number | undefined = standing.sendsLeft;
+      const wait: number = standing.nextSendInSeconds;
+      const counts: number[] = standing.windows.map((w) => w.left);
+      // @ts-expect-error a send's standing has no wrong guesses
+      void standing.wrongGuessesLeft;
+      void [left, wait, counts];
+    },
+  });
+  await service.verify("app", '{"Otp":"1"}', {
+    onStanding: (standing) => void (standing.wrongGuessesLeft satisfies number),
+    onStep: (step) => void (step.reason satisfies "Valid" | "Mismatch" | "Expired" | "AttemptsExhausted" | "NotFound"),
+  });
   const verified: VerificationResponse = await service.verify("app", {
     ReferenceId: "ref",
     DestinationIdentity: "+12065550007",

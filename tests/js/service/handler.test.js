@@ -42,7 +42,7 @@ describe("500 InternalServerErrorException when the store fails", () => {
   };
 
   test("send: nothing is sent and the error's details stay in the log", async () => {
-    const { inbox, events, handler } = setUp(failing("set"));
+    const { inbox, events, handler } = setUp(failing("compareAndSwap"));
     const body = await expectError(
       assert,
       await handler(post("/v1/apps/app/otp", PARAMS)),
@@ -76,14 +76,16 @@ describe("500 InternalServerErrorException when the store fails", () => {
 });
 
 test("429 TooManyRequestsException when every compare-and-swap of a verify loses to another writer", async () => {
-  // A store under contention: before each compare-and-swap, a rival write
-  // lands on the same key, so the version read is always stale.
+  // A store under contention once the code is sent: before each
+  // compare-and-swap, a rival write lands on the same key, so the version
+  // read is always stale.
   const store = new MemoryStore();
   const compareAndSwap = store.compareAndSwap.bind(store);
   let rivalWrites = 0;
+  let contended = false;
   store.compareAndSwap = async (key, version, value, ttl) => {
     const current = await store.get(key);
-    if (current) {
+    if (current && contended) {
       rivalWrites++;
       await store.set(key, current.value, 900);
     }
@@ -91,6 +93,7 @@ test("429 TooManyRequestsException when every compare-and-swap of a verify loses
   };
   const { handler } = setUp(store);
   assert.equal((await handler(post("/v1/apps/app/otp", PARAMS))).status, 200);
+  contended = true;
   const response = await handler(
     post("/v1/apps/app/verify-otp", { ReferenceId: PARAMS.ReferenceId, DestinationIdentity: PARAMS.DestinationIdentity, Otp: "00000000" }),
   );

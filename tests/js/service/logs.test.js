@@ -99,8 +99,8 @@ test("a whole flow's logs hold no code, number or secret, and each 500 once with
         SMS_WEBHOOK_SECRET: WEBHOOK_SECRET,
         SMS_TIMEOUT_MS: "300",
         // The flow sends to one number in a row and fails the store's
-        // unconditional write (the unprotected send's); protection's own
-        // events are checked in protection.test.js.
+        // calls without protection's; its own events are checked in
+        // protection.test.js.
         OTP_POLICY: '{"mode": "off"}',
       },
       {
@@ -162,10 +162,11 @@ test("a whole flow's logs hold no code, number or secret, and each 500 once with
     // Store failures on each operation: 500s.
     await signed("otp", params(PHONES[3], "store"));
     const storedCode = lastCode();
-    for (const op of ["set", "get", "compareAndSwap"]) {
+    for (const [path, op] of [["otp", "compareAndSwap"], ["verify-otp", "get"], ["verify-otp", "compareAndSwap"]]) {
       store.failing = new Set([op]);
-      const failed = op === "set" ? await signed("otp", params(PHONES[3], "store")) : await signed("verify-otp", guess(PHONES[3], "store", wrong(storedCode)));
-      assert.equal(failed.status, 500, op);
+      const body = path === "otp" ? params(PHONES[3], "store") : guess(PHONES[3], "store", wrong(storedCode));
+      const failed = await signed(path, body);
+      assert.equal(failed.status, 500, `${path} ${op}`);
     }
     store.failing = new Set();
 
@@ -205,7 +206,7 @@ test("a whole flow's logs hold no code, number or secret, and each 500 once with
   // The store's failures: which call and the error's class, not its text.
   assert.deepEqual(
     events.filter((e) => e.event === "store-error").map((e) => e.error),
-    ["The store's set threw Error.", "The store's get threw Error.", "The store's compareAndSwap threw Error."],
+    ["The store's compareAndSwap threw Error.", "The store's get threw Error.", "The store's compareAndSwap threw Error."],
   );
   // Delivery failures are logged as outcomes only.
   const sends = events.filter((e) => e.event === "send").map((e) => e.status);

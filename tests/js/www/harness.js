@@ -2,6 +2,7 @@
 // playwright-core, a tiny static server, free ports, and the walk through
 // the page that both modes must pass.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { createReadStream } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -12,6 +13,7 @@ import { render, validate } from "edge-otp";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const SHOTS = join(ROOT, "test-results", "www");
+export const START = join(ROOT, "scripts", "start.js");
 
 export function launchChromium() {
   return chromium.launch({
@@ -332,4 +334,44 @@ export async function messagesWalk(t, browser, url) {
   } finally {
     await context.close();
   }
+}
+
+/**
+ * `node scripts/start.js` on a free port with `env` added (OTP_POLICY, say),
+ * once it answers; `stop` ends it and its children.
+ */
+export async function startService(env = {}) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // Its own process group, so that stopping it also stops workerd under it.
+  const child = spawn(process.execPath, [START], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise((done) => child.once("exit", done));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    process.kill(-child.pid, "SIGTERM");
+    const timer = setTimeout(() => process.kill(-child.pid, "SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`scripts/start.js exited with ${child.exitCode}:\n${output}`);
+    try {
+      if ((await fetch(`${url}/_dev/sms`)).ok && (await fetch(`${url}/`)).ok) return { url, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  await stop();
+  throw new Error(`scripts/start.js did not answer on ${url} within 90 s:\n${output}`);
 }

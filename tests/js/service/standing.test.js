@@ -1,0 +1,126 @@
+// Where a number stands after a decision (sends left, when the next send is
+// allowed, wrong guesses left): the engine's Admission answers it, OtpService
+// hands it to hosts (`onStanding`) and writes it into the send event, and the
+// HTTP API stays Pinpoint's: no member of it reaches an answer's JSON.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { DevInbox, MemoryStore, OtpEngine, OtpService, PinpointError, createHandler } from "edge-otp";
+
+const T0 = Date.UTC(2026, 10, 27, 9, 0, 0);
+const PARAMS = {
+  Channel: "SMS", BrandName: "ExampleCorp", OriginationIdentity: "+18555550142",
+  DestinationIdentity: "+12065550007", ReferenceId: "standing",
+};
+
+function service(policy) {
+  const clock = { now: T0 };
+  const events = [];
+  const inbox = new DevInbox();
+  const store = new MemoryStore({ clock: () => clock.now });
+  const otp = new OtpService({
+    secret: "a test secret of thirty-two byte", store, transport: inbox, policy,
+    clock: () => clock.now, log: (event) => events.push(event),
+  });
+  return { otp, clock, events, inbox };
+}
+
+test("the engine's admission says what is left and when the next send is allowed", () => {
+  const engine = new OtpEngine("a test secret of thirty-two byte", { policy: {} });
+  const sending = engine.sending("app", PARAMS);
+  try {
+    const first = sending.admit(null, T0);
+    assert.deepEqual(first.standing, {
+      kind: "sends",
+      sendsLeft: 4,
+      windows: [
+        { limit: 5, windowSeconds: 600, count: 1, left: 4 },
+        { limit: 20, windowSeconds: 86400, count: 1, left: 19 },
+      ],
+      nextSendInSeconds: 30,
+    });
+    const again = sending.admit(first.write.history, T0 + 10_000);
+    assert.equal(again.allowed, false);
+    assert.equal(again.refusal.retryAfterSeconds, 20);
+    assert.deepEqual([again.standing.sendsLeft, again.standing.nextSendInSeconds], [4, 20]);
+  } finally {
+    sending.free();
+  }
+  const verification = engine.verification("app", { ReferenceId: "r", DestinationIdentity: PARAMS.DestinationIdentity, Otp: "123456" });
+  try {
+    const reserved = verification.reserve(null, T0);
+    assert.equal(reserved.standing.kind, "wrongGuesses");
+    assert.equal(reserved.standing.wrongGuessesLeft, 9);
+    assert.equal(reserved.standing.nextGuessInSeconds, 0);
+  } finally {
+    verification.free();
+  }
+  const off = new OtpEngine("a test secret of thirty-two byte").sending("app", PARAMS);
+  assert.equal(off.admit(null, T0).standing, undefined, "no policy, no standing");
+  off.free();
+});
+
+test("OtpService tells the host where the number stands, refused or not, and logs it with the send", async () => {
+  const { otp, clock, events } = service({});
+  const heard = [];
+  await otp.send("app", PARAMS, { onStanding: (s) => heard.push(s) });
+  assert.deepEqual([heard[0].kind, heard[0].sendsLeft, heard[0].nextSendInSeconds], ["sends", 4, 30]);
+  const sendEvent = events.find((e) => e.event === "send");
+  assert.deepEqual([sendEvent.sendsLeft, sendEvent.nextSendInSeconds], [4, 30]);
+
+  clock.now += 12_000;
+  await assert.rejects(otp.send("app", PARAMS, { onStanding: (s) => heard.push(s) }), (error) => {
+    assert.ok(error instanceof PinpointError);
+    assert.equal(error.retryAfterSeconds, 18);
+    return true;
+  });
+  assert.deepEqual([heard[1].sendsLeft, heard[1].nextSendInSeconds], [4, 18], "a refused send is heard too");
+
+  const guesses = [];
+  const steps = [];
+  const answer = await otp.verify("app", { ReferenceId: "standing", DestinationIdentity: PARAMS.DestinationIdentity, Otp: "000000" }, {
+    onStanding: (s) => guesses.push(s),
+    onStep: (s) => steps.push(s),
+  });
+  assert.deepEqual(answer, { Valid: false });
+  assert.deepEqual([guesses[0].kind, guesses[0].wrongGuessesLeft], ["wrongGuesses", 9]);
+  assert.deepEqual([steps[0].reason, steps[0].attemptsLeft], ["Mismatch", 2]);
+});
+
+test("a host's onStanding that throws changes nothing but a log line", async () => {
+  const { otp, events, inbox } = service({});
+  const answer = await otp.send("app", PARAMS, { onStanding: () => { throw new Error("host bug"); } });
+  assert.equal(answer.Result[PARAMS.DestinationIdentity].DeliveryStatus, "SUCCESSFUL");
+  assert.equal(inbox.messages().length, 1);
+  assert.ok(events.some((e) => e.event === "callback-error" && e.during === "onStanding"));
+});
+
+test("without a policy there is no standing, and the send event has none", async () => {
+  const { otp, events } = service(undefined);
+  let heard = false;
+  await otp.send("app", PARAMS, { onStanding: () => (heard = true) });
+  assert.equal(heard, false);
+  const sendEvent = events.find((e) => e.event === "send");
+  assert.deepEqual(Object.keys(sendEvent).sort(), ["applicationId", "event", "messageId", "status"]);
+});
+
+test("over HTTP the answers stay Pinpoint's exactly: the standing is in no JSON member", async () => {
+  const { otp } = service({});
+  const handler = createHandler({ service: otp, credentials: null });
+  const post = (path, body) =>
+    handler(new Request(`http://127.0.0.1/v1/apps/app/${path}`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    }));
+  const sent = await post("otp", PARAMS);
+  assert.equal(sent.status, 200);
+  const message = await sent.json();
+  assert.deepEqual(Object.keys(message).sort(), ["ApplicationId", "RequestId", "Result"]);
+  assert.deepEqual(Object.keys(message.Result[PARAMS.DestinationIdentity]).sort(), [
+    "DeliveryStatus", "MessageId", "StatusCode", "StatusMessage",
+  ]);
+  const refused = await post("otp", PARAMS);
+  assert.equal(refused.status, 429);
+  assert.equal(refused.headers.get("retry-after"), "30");
+  assert.deepEqual(Object.keys(await refused.json()).sort(), ["Message", "RequestID"], "Pinpoint's error body");
+  const verified = await post("verify-otp", { ReferenceId: "standing", DestinationIdentity: PARAMS.DestinationIdentity, Otp: "000000" });
+  assert.deepEqual(await verified.json(), { Valid: false });
+});

@@ -1,0 +1,229 @@
+// The demo page's protection (OTP_POLICY) in the browser engine, in real
+// headless Chromium: the cooldown and the sends left after a send, a send
+// refused at once with its message and Retry-After (the code already sent
+// still verifying), the cooldown counting down to its end on the page's
+// clock (Playwright's, paused, so every figure shown is exact), monitor, a
+// policy the core refuses, and off as Pinpoint. Then the page under
+// `npm start` with OTP_POLICY set: over HTTP it can show only what a 429
+// says, its message and Retry-After.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { ROOT, SHOTS, START, launchChromium, serveStatic, startService } from "./harness.js";
+
+let browser;
+let server;
+
+before(async () => {
+  [browser, server] = await Promise.all([launchChromium(), serveStatic(ROOT)]);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("the demo page shows the cooldown, the sends left and a refused send", { timeout: 90_000 }, async (t) => {
+  await mkdir(SHOTS, { recursive: true });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 1200 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  const field = (name) => page.getByLabel(name, { exact: true });
+  const text = (selector) => page.locator(selector).textContent();
+  const messages = () => page.locator("#thread .message");
+  const sendButton = () => page.getByRole("button", { name: "Send", exact: true });
+  /** Presses Send and waits for the page's answer (the status changes from "Sending…"). */
+  async function send() {
+    await page.evaluate(() => (document.getElementById("send-status").textContent = ""));
+    await sendButton().click();
+    await page.waitForFunction(() => {
+      const status = document.getElementById("send-status").textContent;
+      return status !== "" && status !== "Sending…";
+    });
+    return text("#send-status");
+  }
+
+  try {
+    // The page's clock: fake from the start, paused once the page is ready, moved by the test.
+    await page.clock.install();
+    await page.goto(`${server.url}/www/index.html`);
+    await page.waitForFunction(() => document.documentElement.dataset.ready, null, { timeout: 20_000 });
+    await page.clock.pauseAt(Date.now() + 60_000);
+
+    await t.test("off by default: the defaults are described, and no limits are shown", async () => {
+      assert.equal(await field("mode").inputValue(), "off");
+      assert.equal(
+        await text("#policyMode-hint"),
+        "The defaults: 30 s between codes to a number; at most 5 per 10 minutes; at most 20 per 24 hours; 10 wrong guesses per hour.",
+      );
+      assert.equal(await field("sendCooldownSeconds").getAttribute("placeholder"), "30 (default)");
+      assert.ok(await page.locator("#limits").isHidden());
+    });
+
+    await t.test("enforce with a 45 s cooldown: after a send, 0:45 to the next and 4 sends left", async () => {
+      await field("mode").selectOption("enforce");
+      await field("sendCooldownSeconds").fill("45");
+      assert.match(await text("#policyMode-hint"), /^In force: 45 s between codes to a number; at most 5 per 10 minutes;/);
+      assert.deepEqual(JSON.parse(await text("#policy-json")), { mode: "enforce", sendCooldownSeconds: 45 });
+      assert.equal(await send(), "Sent to +12065550007.");
+      assert.equal(await messages().count(), 1);
+      assert.ok(await page.locator("#limits").isVisible());
+      assert.equal(await text("#limits-number"), "+12065550007");
+      assert.equal(await text("#next-send"), "0:45");
+      assert.equal(await text("#sends-left"), "4");
+      assert.equal(await text("#send-windows"), "4 of 5 per 10 minutes · 19 of 20 per 24 hours");
+      assert.ok(await page.locator("#refusal").isHidden());
+      assert.match(await text("#wire"), /^service\.send\("edge-otp-demo"[\s\S]*onStanding heard \{\n {2}"kind": "sends",\n {2}"sendsLeft": 4,/);
+      await page.screenshot({ path: join(SHOTS, "browser-8-protection-sent.png"), fullPage: true });
+    });
+
+    await t.test("the cooldown counts down on the page's clock", async () => {
+      await page.clock.runFor(10_000);
+      assert.equal(await text("#next-send"), "0:35");
+    });
+
+    await t.test("a send at once is refused with its message and Retry-After; nothing is sent", async () => {
+      const expected = "A code was sent to this number 10 seconds ago; the next is allowed in 35 seconds";
+      assert.equal(await send(), `TooManyRequestsException: ${expected} (Retry-After: 35 s)`);
+      assert.equal(await page.locator("#send-status").getAttribute("role"), "status", "announced");
+      assert.equal(
+        await text("#refusal"),
+        "Refused: TooManyRequestsException, Retry-After 35 s. Nothing was sent, and the code sent before is left as it was.",
+      );
+      assert.equal(await messages().count(), 1, "no SMS");
+      assert.equal(await text("#sends-left"), "4", "a refused send is not counted");
+      assert.equal(await text("#next-send"), "0:35");
+      assert.match(await text("#wire"), /TooManyRequestsException \(retryAfterSeconds: 35\)/);
+      await page.screenshot({ path: join(SHOTS, "browser-9-protection-refused.png"), fullPage: true });
+    });
+
+    await t.test("the code delivered before the refusal still verifies", async () => {
+      const otp = await messages().last().locator("mark.otp").textContent();
+      await field("Otp").fill(otp);
+      await field("Otp").press("Enter");
+      await page.locator("#verdict").waitFor();
+      assert.equal(await text("#verdict"), "Valid");
+      assert.equal(await text("#reason"), "Valid", "OtpService's onStep gives the reason");
+      assert.match(await text("#wire"), /onStanding heard \{\n {2}"kind": "wrongGuesses",\n {2}"wrongGuessesLeft": 9,/);
+    });
+
+    await t.test("the cooldown ends: 'now', and the next send is allowed with 3 left", async () => {
+      await page.clock.runFor(34_000);
+      assert.equal(await text("#next-send"), "0:01");
+      await page.clock.runFor(1_000);
+      assert.equal(await text("#next-send"), "now");
+      assert.equal(await send(), "Sent to +12065550007.");
+      assert.equal(await messages().count(), 2);
+      assert.equal(await text("#sends-left"), "3");
+      assert.equal(await text("#send-windows"), "3 of 5 per 10 minutes · 18 of 20 per 24 hours");
+      assert.equal(await text("#next-send"), "0:45");
+      assert.ok(await page.locator("#refusal").isHidden());
+    });
+
+    await t.test("monitor sends anyway and says which rule would have refused", async () => {
+      await field("mode").selectOption("monitor");
+      await page.clock.runFor(5_000);
+      assert.equal(await send(), "Sent to +12065550007.");
+      assert.equal(await messages().count(), 3);
+      assert.equal(await text("#sends-left"), "2");
+      assert.equal(await text("#refusal"), "Sent, though sendCooldown would have refused it (mode monitor): retry after 40 s.");
+    });
+
+    await t.test("a cooldown the core refuses is named beside its field, and nothing is sent", async () => {
+      await field("sendCooldownSeconds").fill("9999999");
+      assert.equal(await text("#sendCooldownSeconds-error"), "must be at most 604800 (a week), got 9999999");
+      assert.equal(await field("sendCooldownSeconds").getAttribute("aria-invalid"), "true");
+      assert.match(await send(), /^Not sent: 1 parameter to fix first/);
+      assert.equal(await page.evaluate(() => document.activeElement.id), "sendCooldownSeconds");
+      assert.equal(await messages().count(), 3);
+      await field("sendCooldownSeconds").fill("");
+      assert.equal(await text("#sendCooldownSeconds-error"), "");
+    });
+
+    await t.test("off again: Pinpoint's behaviour, a send at once goes out and no limits are shown", async () => {
+      await field("mode").selectOption("off");
+      assert.equal(await send(), "Sent to +12065550007.");
+      assert.equal(await messages().count(), 4);
+      assert.ok(await page.locator("#limits").isHidden());
+    });
+
+    assert.deepEqual(problems, [], "no console error or page error at any point");
+  } finally {
+    await context.close();
+  }
+});
+
+test(
+  "under npm start with OTP_POLICY, the page shows a refused send's message and Retry-After, and says that is all HTTP tells",
+  { skip: !existsSync(START) && "no scripts/start.js", timeout: 150_000 },
+  async (t) => {
+    const service = await startService({ OTP_POLICY: '{"mode":"enforce"}' });
+    const context = await browser.newContext({ viewport: { width: 1360, height: 1200 } });
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (message) => {
+      // The 429 itself is logged by Chromium as a failed resource; anything else is a problem.
+      if (message.type() === "error" && !/status of 429/.test(message.text())) problems.push(`console error: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    const text = (selector) => page.locator(selector).textContent();
+    async function send() {
+      await page.evaluate(() => (document.getElementById("send-status").textContent = ""));
+      await page.getByRole("button", { name: "Send", exact: true }).click();
+      await page.waitForFunction(() => {
+        const status = document.getElementById("send-status").textContent;
+        return status !== "" && status !== "Sending…";
+      });
+      return text("#send-status");
+    }
+    try {
+      await page.clock.install();
+      await page.goto(`${service.url}/`);
+      await page.waitForFunction(() => document.documentElement.dataset.ready, null, { timeout: 20_000 });
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.ready), "api");
+      await page.clock.pauseAt(Date.now() + 5_000);
+
+      await t.test("the page's protection fields are for the engine in the page; the note says what HTTP tells", async () => {
+        assert.ok(await page.getByLabel("mode", { exact: true }).isDisabled());
+        assert.match(await text("#protection-note"), /only from a refused send's 429, its message and Retry-After/);
+      });
+
+      await t.test("an allowed send shows no limits: Pinpoint's answer has none", async () => {
+        assert.equal(await send(), "Sent to +12065550007.");
+        assert.ok(await page.locator("#limits").isHidden());
+      });
+
+      await t.test("a second send within the cooldown: the 429's message, its Retry-After, counting down", async () => {
+        // Each request signed in its own second: under the default policy a signature is accepted once.
+        await page.clock.runFor(1_000);
+        const status = await send();
+        const match = status.match(
+          /^TooManyRequestsException: A code was sent to this number (\d+) seconds ago; the next is allowed in (\d+) seconds \(Retry-After: (\d+) s\)$/,
+        );
+        assert.ok(match, status);
+        const [, ago, next, retryAfter] = match.map(Number);
+        assert.equal(next, retryAfter, "the message and the header agree");
+        assert.ok(ago + retryAfter >= 30 && ago + retryAfter <= 31, `${ago} s ago, ${retryAfter} s to go`);
+        assert.match(await text("#wire"), new RegExp(`\n→ 429 TooManyRequestsException\nretry-after: ${retryAfter}\n`));
+        assert.equal(await page.locator("#thread .message").count(), 1, "no SMS");
+        assert.equal(await text("#next-send"), `0:${String(retryAfter).padStart(2, "0")}`);
+        assert.equal(await text("#sends-left"), "–", "HTTP does not say");
+        assert.match(await text("#limits-note"), /which is all the local API tells/);
+        await page.screenshot({ path: join(SHOTS, "api-7-protection-refused.png"), fullPage: true });
+        await page.clock.runFor(retryAfter * 1000);
+        assert.equal(await text("#next-send"), "now");
+      });
+
+      assert.deepEqual(problems, [], "no console error or page error at any point");
+    } finally {
+      await context.close();
+      await service.stop();
+    }
+  },
+);
