@@ -280,9 +280,10 @@ impl RuleSetDocument {
         }))
     }
 
-    /// Before a write: drops expired overrides and those no listed secret
-    /// opens, and seals again under the current secret those an older one made.
-    fn reseal(
+    /// Before every write: drops expired overrides and those no listed
+    /// secret opens, and seals again under the current secret those an
+    /// older one made.
+    pub fn reseal(
         &mut self,
         secrets: &Secrets,
         application_id: &str,

@@ -367,6 +367,7 @@ impl ProtectCall {
                 Ok(outcome(None, &answer))
             }
             Checked::Update { capability, updates } => {
+                doc.reseal(secrets, app, now_ms, fill).map_err(internal)?;
                 doc.update_countries(capability, updates);
                 answer.number_capability = Some(capability);
                 answer.country_rule_set = Some(country_rule_set(&doc, capability));
