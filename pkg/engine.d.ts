@@ -11,6 +11,8 @@ import type {
   Answer,
   HttpRequest,
   LanguageInfo,
+  ProtectResponse,
+  ProtectStep,
   ProviderSettings,
   RenderedMessage,
   SendOtpMessageRequestParameters,
@@ -67,7 +69,10 @@ export type {
   OriginationKind,
   OtpTemplatesApplication,
   OtpTemplatesSetting,
+  ProtectResponse,
+  ProtectStep,
   ProviderSettings,
+  RuleSetWrite,
   RenderedMessage,
   SendOtpMessageRequestParameters,
   SendOtpParameters,
@@ -122,6 +127,18 @@ export declare class OtpEngine {
     applicationId: string,
     parameters: Parameters<VerifyOtpMessageRequestParameters>,
   ): OtpVerification;
+  /**
+   * A request of the protect-configuration API (AWS End User Messaging's JSON
+   * 1.0 protocol): `target` is its X-Amz-Target, `body` its bytes; the
+   * configuration must be an application among `applicationIds` (absent or
+   * null: any), and its ARNs name `region`. Never throws for bad input:
+   * `step` answers the error in the protocol's shapes.
+   */
+  protectCall(
+    target: string | null | undefined,
+    body: Uint8Array,
+    options: { region: string; applicationIds?: string[] | null; requestId: string },
+  ): OtpProtectCall;
   /** The deployment's protection rules as in force. */
   readonly policy: Rules;
   /** Whether a signed request may be used once only (the policy's singleUseSignatures, not off). */
@@ -139,8 +156,10 @@ export interface OtpSending {
   readonly storageKeys: string[];
   /** Where the number's history is kept. */
   readonly numberKey: string;
-  /** False when the policy is off: the history need not be read. */
+  /** False when the policy is off: the history (and the rule set) need not be read. */
   readonly protected: boolean;
+  /** Where the application's rule set (its protect configuration) is kept. */
+  readonly ruleSetKey: string;
   /** The DestinationIdentity: the key of the send's result. */
   readonly destinationIdentity: string;
   /** Where the prefix's counters (the number less its last 3 digits) are kept. */
@@ -155,8 +174,8 @@ export interface OtpSending {
   readonly segments: number;
   /**
    * What the rule set (country rules, number overrides) says of this send:
-   * `stored` is the run-time rule set (JSON of a RuleSet), laid over
-   * OTP_POLICY's. A `blocked` result is the address's answer: send nothing.
+   * `stored` is what the store holds under `ruleSetKey` (the protect
+   * configuration's rule set, null when none), laid over OTP_POLICY's. A `blocked` result is the address's answer: send nothing.
    */
   screen(stored: string | null | undefined, nowMs?: number): Screen;
   /** May one more code go into the number's prefix (what `prefixKey` holds)? */
@@ -216,6 +235,20 @@ export interface OtpVerification {
   /** Frees the WebAssembly memory held by this verification. */
   free(): void;
 }
+
+/** One protect-configuration API request, checked: read `storageKey` (null: refused already), then `step`. */
+export interface OtpProtectCall {
+  readonly storageKey: string | null;
+  /** The round for the rule set read under `storageKey` (null when none): write `write` with compare-and-swap, then answer `response`. */
+  step(ruleSet: string | null | undefined, nowMs?: number): ProtectStep;
+  free(): void;
+}
+
+/** The protect-configuration API's answer to a request the host refused with a PinpointError (a signature, a body too large, the store). */
+export declare function protectError(error: { name: string; message: string }, requestId: string): ProtectResponse;
+
+/** Where the provider's message id of the code stored under `storageKey` is kept for feedback. */
+export declare function feedbackKey(storageKey: string): string | null;
 
 /** Every broken rule, one per field, without throwing: for forms. */
 export declare function validate(parameters: unknown, options?: ValidateOptions): Validation;
@@ -283,4 +316,10 @@ export declare class Provider {
   request(sms: Sms, nowMs?: number): HttpRequest;
   /** What came back, as Pinpoint's result for the address. */
   result(answer: Answer): Delivery;
+  /** Whether the provider takes feedback on the messages it sent (AWS End User Messaging). */
+  readonly takesFeedback: boolean;
+  /** The provider's id of the message `answer` sent, when it takes feedback on it; else null. */
+  feedbackId(answer: Answer): string | null;
+  /** The request that reports the message `feedbackId` received (PutMessageFeedback RECEIVED), signed at `nowMs`; null without feedback. */
+  feedbackRequest(feedbackId: string, nowMs?: number): HttpRequest | null;
 }

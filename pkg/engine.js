@@ -104,6 +104,17 @@ export class OtpEngine {
     );
   }
 
+  /**
+   * A request of the protect-configuration API (`X-Amz-Target`, the body's
+   * bytes), checked once: `storageKey` (null when refused already) and a
+   * `step(stored, nowMs)` per compare-and-swap round on the rule set, which
+   * answers `{ write?: { document, ttlSeconds }, response: { status, errorType?, body } }`.
+   */
+  protectCall(target, body, { region, applicationIds = null, requestId }) {
+    const inner = call(() => this.#core().protectCall(target ?? undefined, body, region, applicationIds ?? undefined, requestId));
+    return new Steps(inner, ["step"]);
+  }
+
   /** Whether a signed request may be used once only. */
   get singleUseSignatures() {
     return call(() => this.#core().singleUseSignatures);
@@ -140,7 +151,7 @@ function asText(options) {
 /** What a checked request says of itself: its keys, and what the policy does with it. */
 const KEYS = [
   "storageKey", "storageKeys", "numberKey", "prefixKey", "countryKey", "spendKey", "protected",
-  "destinationIdentity", "region", "segments", "countsVerified",
+  "destinationIdentity", "region", "segments", "countsVerified", "ruleSetKey",
 ];
 
 /** A checked request's keys, and its steps with the core's errors made PinpointErrors. */
@@ -232,6 +243,14 @@ export function wrongHostError(host) {
   }
 }
 
+/**
+ * The protect-configuration API's answer (JSON 1.0: `{ status, errorType,
+ * body }`) to a request the host refused with a PinpointError.
+ */
+export function protectError(error, requestId) {
+  return call(() => core.protectError(error.name, error.message, requestId));
+}
+
 /** The core's ForbiddenException for a signature used before. */
 export function replayedError() {
   try {
@@ -301,6 +320,21 @@ export class Provider {
     return call(() => this.#core().request(sms, nowMs));
   }
 
+  /** Whether the provider takes feedback on the messages it sent (AWS End User Messaging). */
+  get takesFeedback() {
+    return call(() => this.#core().takesFeedback);
+  }
+
+  /** The provider's id of the message `answer` sent, when it takes feedback on it (AWS End User Messaging); else null. */
+  feedbackId(answer) {
+    return call(() => this.#core().feedbackId(answer)) ?? null;
+  }
+
+  /** The request that reports the message `feedbackId` received, signed at `nowMs`; null for a provider without feedback. */
+  feedbackRequest(feedbackId, nowMs = Date.now()) {
+    return call(() => this.#core().feedbackRequest(feedbackId, nowMs));
+  }
+
   /** `{ DeliveryStatus, StatusCode, StatusMessage }` for what came back: `{ kind: "http", status, headers, body }`, `{ kind: "timeout" }` or `{ kind: "network-error" }`. */
   result(answer) {
     return call(() => this.#core().result(answer));
@@ -314,6 +348,11 @@ export class Provider {
  */
 export function hostResult(answer) {
   return call(() => core.hostResult(answer));
+}
+
+/** Where the provider's message id of the code stored under `storageKey` is kept for feedback. */
+export function feedbackKey(storageKey) {
+  return call(() => core.feedbackKey(storageKey));
 }
 
 /** Throws unless `url` is a URL a provider takes; the error names `name`, never the URL. */

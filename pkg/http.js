@@ -1,7 +1,7 @@
 // Pinpoint's OTP REST API as one Fetch-standard handler, (Request) => Promise<Response>.
 // Routing, body limits and response shapes are HTTP; every rule about the
 // request itself (parameters, signatures) is the core's.
-import { AllowedHosts, replayedError, sameHost, verifySignature, wrongHostError } from "./engine.js";
+import { AllowedHosts, protectError, replayedError, sameHost, verifySignature, wrongHostError } from "./engine.js";
 import { PinpointError } from "./errors.js";
 
 /** Pinpoint refuses bodies over this size; so do we, without reading them whole. */
@@ -74,6 +74,10 @@ export function createHandler({
       return json(200, { messages: devInbox.messages() }, requestId);
     }
     if (devClock && devRoutes && url.pathname === "/_dev/clock") return clockRoute(request, requestId);
+    // AWS End User Messaging's JSON 1.0 API: POST / naming its operation.
+    if (url.pathname === "/" && request.method === "POST" && request.headers.has("x-amz-target")) {
+      return protectRoute(request, url, requestId);
+    }
     const isApi = url.pathname.startsWith("/v1/") || url.pathname.startsWith("/_dev/");
     if (staticFiles && !isApi && (request.method === "GET" || request.method === "HEAD")) {
       const file = await staticFiles(request);
@@ -85,20 +89,7 @@ export function createHandler({
       throw new PinpointError("MethodNotAllowedException", `Use POST on ${url.pathname}, not ${request.method}.`);
     }
     const body = await readBody(request);
-    if (credentials) {
-      const verified = verifySignature(
-        { method: request.method, path: url.pathname, query: url.search.slice(1), headers: [...request.headers] },
-        body,
-        "mobiletargeting",
-        credentials,
-        clock(),
-      );
-      // Signed for this deployment: a signature carries its host.
-      const host = request.headers.get("host") ?? url.host;
-      const served = allowedHosts ? allowedHosts.allows(host) : sameHost(host, url.host);
-      if (!served) throw wrongHostError(host);
-      if (!(await service.claimSignature(verified, clock()))) throw replayedError();
-    }
+    await authenticate(request, url, body, "mobiletargeting");
     const applicationId = decodePathSegment(match[1]);
     if (applicationId === null || (applicationIds && !applicationIds.includes(applicationId))) {
       throw new PinpointError("NotFoundException", `Application ${applicationId} was not found.`);
@@ -109,6 +100,46 @@ export function createHandler({
         ? await service.send(applicationId, body, { requestId })
         : await service.verify(applicationId, body);
     return json(200, answer, requestId);
+  }
+
+  /**
+   * Checks a request's SigV4 signature for `service` (when credentials are
+   * set), its host, and that it is used once; answers the signature's region.
+   */
+  async function authenticate(request, url, body, signingService) {
+    if (!credentials) return "us-east-1";
+    const verified = verifySignature(
+      { method: request.method, path: url.pathname, query: url.search.slice(1), headers: [...request.headers] },
+      body,
+      signingService,
+      credentials,
+      clock(),
+    );
+    // Signed for this deployment: a signature carries its host.
+    const host = request.headers.get("host") ?? url.host;
+    const served = allowedHosts ? allowedHosts.allows(host) : sameHost(host, url.host);
+    if (!served) throw wrongHostError(host);
+    if (!(await service.claimSignature(verified, clock()))) throw replayedError();
+    return verified.region;
+  }
+
+  /**
+   * The protect-configuration API (service `sms-voice`): the same keys,
+   * date check, single use and hosts as Pinpoint's; answers and errors in
+   * the JSON 1.0 shapes the core makes.
+   */
+  async function protectRoute(request, url, requestId) {
+    let answer;
+    try {
+      const body = await readBody(request);
+      const region = await authenticate(request, url, body, "sms-voice");
+      answer = await service.protect(request.headers.get("x-amz-target"), body, { region, applicationIds, requestId });
+    } catch (error) {
+      answer = protectError(asPinpointError(error, requestId, log), requestId);
+    }
+    const headers = { "content-type": "application/x-amz-json-1.0", "x-amzn-RequestId": requestId, date: httpDate() };
+    if (answer.errorType) headers["x-amzn-ErrorType"] = answer.errorType;
+    return new Response(answer.body, { status: answer.status, headers });
   }
 
   /**
@@ -222,6 +253,14 @@ function httpDate() {
  * a trap with its cause.
  */
 export function errorResponse(error, requestId = crypto.randomUUID(), log = () => {}) {
+  const { name, status, message, retryAfterSeconds } = asPinpointError(error, requestId, log);
+  const headers = { "x-amzn-ErrorType": name };
+  if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
+  return json(status, { Message: message, RequestID: requestId }, requestId, headers);
+}
+
+/** The PinpointError to answer `error` with; logs every 500 once, a trap with its cause. */
+function asPinpointError(error, requestId, log) {
   if (!(error instanceof PinpointError)) {
     // Its class and where it was thrown; not its text, which may quote a value.
     log({ event: "internal-error", requestId, error: errorClass(error), at: stackFrames(error) });
@@ -231,10 +270,7 @@ export function errorResponse(error, requestId = crypto.randomUUID(), log = () =
     // down, a trap): their messages are fixed descriptions.
     log({ event: "internal-error", requestId, error: error.name, message: error.message, cause: describeCause(error.cause) });
   }
-  const { name, status, message, retryAfterSeconds } = error;
-  const headers = { "x-amzn-ErrorType": name };
-  if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
-  return json(status, { Message: message, RequestID: requestId }, requestId, headers);
+  return error;
 }
 
 /** A cause's kind and message, never its values: enough to find the bug. */

@@ -1,5 +1,5 @@
 import type {
-  EngineOptions, OtpEngine, Parameters, SendOtpMessageRequestParameters, SendStanding, GuessStanding,
+  EngineOptions, OtpEngine, Parameters, ProtectResponse, SendOtpMessageRequestParameters, SendStanding, GuessStanding,
   VerifyOtpMessageRequestParameters, VerifyStep,
 } from "./engine.js";
 import type { OtpStore } from "./stores/types.js";
@@ -84,6 +84,9 @@ export declare class OtpService {
    * With protection on, `onStanding` hears the number's wrong guesses left as
    * the guess is reserved, this one counted as wrong (a right code gives it back).
    * `onStep` hears the engine's whole answer: the reason and the attempts left.
+   * With a transport that takes feedback (AWS End User Messaging), a valid
+   * code's message is then reported received, bounded by `transportTimeoutMs`;
+   * a failed report is logged, never thrown.
    */
   verify(
     applicationId: string,
@@ -93,6 +96,19 @@ export declare class OtpService {
       onStep?: (step: VerifyStep) => void;
     },
   ): Promise<VerificationResponse>;
+  /**
+   * A request of the protect-configuration API (PinpointSMSVoiceV2's JSON
+   * 1.0 protocol; `target` is its X-Amz-Target, `body` its bytes), applied
+   * to the application's stored rule set with compare-and-swap. Answers the
+   * HTTP response to send, errors in the protocol's shapes included; throws
+   * only what the store throws (InternalServerErrorException) or
+   * TooManyRequestsException when the rule set keeps changing under it.
+   */
+  protect(
+    target: string | null,
+    body: Uint8Array,
+    options: { region: string; applicationIds?: string[] | null; requestId: string },
+  ): Promise<ProtectResponse>;
 }
 
 /**

@@ -1,7 +1,7 @@
 // SendOtpMessage and VerifyOtpMessage with I/O: an engine (the rules), a
 // store (the state) and a transport (the SMS). Every decision is the
 // engine's; this file only moves records and messages.
-import { OtpEngine, hostResult } from "./engine.js";
+import { OtpEngine, feedbackKey, hostResult } from "./engine.js";
 import { PinpointError } from "./errors.js";
 
 /** Compare-and-swap rounds before a request gives up under contention. */
@@ -93,10 +93,11 @@ export class OtpService {
       // A blocked destination is an address's result, as Pinpoint reports one it won't deliver to.
       if (decision?.blocked) return answer(decision.blocked);
       const sent = await this.#issue(sending, now);
-      const delivery = await this.#deliver(sent.sms);
+      const { feedbackId, ...delivery } = await this.#deliver(sent.sms);
       if (delivery.DeliveryStatus === "SUCCESSFUL") {
         await this.#confirm(sending, this.#deliveryTime());
         await this.#retire(sending);
+        if (typeof feedbackId === "string") await this.#keepFeedbackId(sent, feedbackId);
       } else {
         await this.#withdraw(sending);
       }
@@ -129,16 +130,47 @@ export class OtpService {
         reservedAt = this.#clock();
         await this.#reserve(applicationId, verification, reservedAt, onStanding);
       }
-      const { step: result, record } = await stepRecord(verification, this.#guardedStore(), this.#clock);
+      const { step: result, record, key } = await stepRecord(verification, this.#guardedStore(), this.#clock);
       // Only a wrong code keeps counting against the number.
       if (reservedAt !== undefined && result.reason !== "Mismatch") await this.#release(verification, reservedAt);
       // A verified code is what tells a person from pumping: counted for its prefix and country.
       if (result.valid && verification.countsVerified) await this.#countVerified(verification, record);
       this.#log({ event: "verify", applicationId, reason: result.reason });
       this.#tell("onStep", onStep, result);
+      if (result.valid) await this.#feedback(key);
       return { Valid: result.valid };
     } finally {
       verification.free();
+    }
+  }
+
+  /**
+   * A request of the protect-configuration API (PinpointSMSVoiceV2's JSON
+   * 1.0 protocol): `target` is its X-Amz-Target, `body` its bytes. Answers
+   * the core's `{ status, errorType?, body }`, errors included; the rule set
+   * changes with compare-and-swap, so concurrent changes all land.
+   * @param {{ region: string, applicationIds?: string[] | null, requestId: string }} options
+   */
+  async protect(target, body, options) {
+    const protectCall = this.#engine.protectCall(target, body, options);
+    try {
+      const key = protectCall.storageKey;
+      if (key == null) return protectCall.step(null, this.#clock()).response;
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const current = await this.#storeCall(() => this.#store.get(key));
+        const { write, response } = protectCall.step(current?.value, this.#clock());
+        if (!write) return response;
+        const written = await this.#storeCall(() =>
+          this.#store.compareAndSwap(key, current?.version ?? null, write.document, write.ttlSeconds),
+        );
+        if (written) {
+          this.#log({ event: "rule-set", operation: String(target).split(".").pop(), key });
+          return response;
+        }
+      }
+      throw new PinpointError("TooManyRequestsException", "Too many changes to this rule set at once; try again.");
+    } finally {
+      protectCall.free();
     }
   }
 
@@ -166,7 +198,9 @@ export class OtpService {
    * refusal.
    */
   async #protect(applicationId, sending, now, onStanding) {
-    const screen = sending.screen(null, now);
+    // The protect configuration's rule set, as the API keeps it (one more read).
+    const stored = await this.#storeCall(() => this.#store.get(sending.ruleSetKey));
+    const screen = sending.screen(stored?.value, now);
     const figures = { region: screen.region, verdict: screen.verdict };
     const refusals = screen.refusal ? [screen.refusal] : [];
     const event = () => this.#logDecision(applicationId, sending.numberKey, refusals, figures);
@@ -235,6 +269,45 @@ export class OtpService {
       }
     }
     throw new PinpointError("TooManyRequestsException", "Too many requests for this number at once; try again.");
+  }
+
+  /**
+   * Keeps the provider's id of a delivered code's message, as long as the
+   * code, so a valid verify can report it received. A failure only loses
+   * the feedback.
+   */
+  async #keepFeedbackId(sent, feedbackId) {
+    try {
+      await this.#bounded(this.#store.set(feedbackKey(sent.storageKey), feedbackId, sent.ttlSeconds));
+    } catch (error) {
+      this.#log({ event: "store-error", during: "feedback", error: errorKind(error) });
+    }
+  }
+
+  /**
+   * After a valid verify: reports the code's message received to the
+   * provider (AWS End User Messaging's PutMessageFeedback), bounded by the
+   * transport timeout. Never fails the verify: a failure is logged.
+   */
+  async #feedback(storageKey) {
+    if (typeof this.#transport.feedback !== "function" || this.#transport.takesFeedback === false) return;
+    const key = feedbackKey(storageKey);
+    let timer;
+    try {
+      const kept = await this.#bounded(this.#store.get(key));
+      if (!kept) return;
+      await this.#bounded(this.#store.compareAndSwap(key, kept.version, null));
+      const timedOut = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(TIMED_OUT), this.#transportTimeoutMs);
+      });
+      const answer = await Promise.race([this.#transport.feedback(kept.value), timedOut]);
+      if (answer === TIMED_OUT) this.#log({ event: "feedback", status: "TIMEOUT", afterMs: this.#transportTimeoutMs });
+      else if (answer) this.#log({ event: "feedback", status: answer.DeliveryStatus, statusCode: answer.StatusCode, message: answer.StatusMessage });
+    } catch (error) {
+      this.#log({ event: "feedback", status: "ERROR", error: errorKind(error) });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Takes a send that a later rule refused back out of the counters that counted it. */
@@ -505,7 +578,7 @@ async function stepInStore(verification, store, clock) {
   return (await stepRecord(verification, store, clock)).step;
 }
 
-/** stepInStore's loop, answering also the record the last step was decided on. */
+/** stepInStore's loop, answering also the record the last step was decided on and its key. */
 async function stepRecord(verification, store, clock) {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { key, current } = await findRecord(verification.storageKeys, store);
@@ -519,7 +592,7 @@ async function stepRecord(verification, store, clock) {
         action.kind === "write" ? action.record : null,
         action.kind === "write" ? action.ttlSeconds : undefined,
       ));
-    if (done) return { step, record: current?.value };
+    if (done) return { step, record: current?.value, key };
   }
   throw new PinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
 }

@@ -118,7 +118,7 @@ impl Secret {
 
     /// An HMAC with a purpose label, then each field prefixed by its length,
     /// so that no two different field lists hash the same bytes.
-    fn mac<const N: usize>(&self, purpose: &[u8], fields: [&str; N]) -> [u8; 32] {
+    pub(crate) fn mac<const N: usize>(&self, purpose: &[u8], fields: [&str; N]) -> [u8; 32] {
         let lengths = fields.map(|f| (f.len() as u32).to_be_bytes());
         let mut parts: [&[u8]; 10] = [&[]; 10];
         parts[0] = purpose;

@@ -16,10 +16,19 @@ export interface AwsSmsOptions {
   clock?: () => number;
 }
 
-/** AWS End User Messaging SMS SendTextMessage (TRANSACTIONAL), signed with SigV4 for sms-voice. */
+/**
+ * AWS End User Messaging SMS SendTextMessage (TRANSACTIONAL), signed with
+ * SigV4 for sms-voice; PutMessageFeedback once a code is verified (the
+ * credentials need `sms-voice:PutMessageFeedback` too).
+ */
 export declare class AwsSmsTransport implements SmsTransport {
   constructor(options: AwsSmsOptions);
   /** AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SMS_ENDPOINT, SMS_TIMEOUT_MS. */
   static fromEnv(env: TransportSettings): AwsSmsTransport;
-  send(sms: Sms): Promise<Delivery>;
+  /** The delivery, with `feedbackId` (AWS's MessageId) when AWS sent it. */
+  send(sms: Sms): Promise<Delivery & { feedbackId?: string }>;
+  /** True: AWS takes feedback. */
+  readonly takesFeedback: boolean;
+  /** PutMessageFeedback RECEIVED for the message `feedbackId`, signed with SigV4 for sms-voice; what AWS's answer means. */
+  feedback(feedbackId: string): Promise<Delivery | null>;
 }

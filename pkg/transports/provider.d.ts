@@ -8,7 +8,12 @@ export declare const DEFAULT_TIMEOUT_MS: number;
 /** Delivers through the HTTP provider `settings` describe; the core makes each request and reads each answer. */
 export declare class ProviderTransport implements SmsTransport {
   constructor(settings: ProviderSettings, options?: { timeoutMs?: number; clock?: () => number });
-  send(sms: Sms): Promise<Delivery>;
+  /** The delivery, with `feedbackId` when the provider takes feedback on the message it sent. */
+  send(sms: Sms): Promise<Delivery & { feedbackId?: string }>;
+  /** Whether the provider takes feedback (AWS End User Messaging). */
+  readonly takesFeedback: boolean;
+  /** Reports the message `feedbackId` received (its code was verified); null when the provider takes no feedback. */
+  feedback(feedbackId: string): Promise<Delivery | null>;
 }
 
 export declare function required(env: TransportSettings, name: string): string;

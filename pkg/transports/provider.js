@@ -24,21 +24,43 @@ export class ProviderTransport {
   }
 
   /**
-   * Answers `{ DeliveryStatus, StatusCode, StatusMessage }`. A provider that
-   * fails to answer in time, or can't be reached, is an answer too; so is a
-   * redirect, which is not followed: credentials go to the configured host only.
+   * Answers `{ DeliveryStatus, StatusCode, StatusMessage }`, and
+   * `feedbackId` when the provider takes feedback on the message it sent
+   * (AWS End User Messaging). A provider that fails to answer in time, or
+   * can't be reached, is an answer too; so is a redirect, which is not
+   * followed: credentials go to the configured host only.
    */
   async send(sms) {
-    const { url, method, headers, body } = this.#provider.request(sms, this.#clock());
-    let answer;
+    const answer = await this.#call(this.#provider.request(sms, this.#clock()));
+    const delivery = this.#provider.result(answer);
+    const feedbackId = this.#provider.feedbackId(answer);
+    return feedbackId === null ? delivery : { ...delivery, feedbackId };
+  }
+
+  /** Whether `feedback` reports anything: the provider takes feedback (AWS End User Messaging). */
+  get takesFeedback() {
+    return this.#provider.takesFeedback;
+  }
+
+  /**
+   * Reports the message `feedbackId` (from `send`) received: its code was
+   * verified. Answers what the provider's answer means, as for a delivery;
+   * null when the provider takes no feedback.
+   */
+  async feedback(feedbackId) {
+    const request = this.#provider.feedbackRequest(feedbackId, this.#clock());
+    return request === null ? null : this.#provider.result(await this.#call(request));
+  }
+
+  /** Makes one HTTP call, bounded in time; answers what came back, as the core reads it. */
+  async #call({ url, method, headers, body }) {
     try {
       // The signal bounds the body's arrival as well as the headers'.
       const response = await fetch(url, { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(this.#timeoutMs) });
-      answer = { kind: "http", status: response.status, headers: [...response.headers], body: await response.text() };
+      return { kind: "http", status: response.status, headers: [...response.headers], body: await response.text() };
     } catch (error) {
-      answer = { kind: error?.name === "TimeoutError" ? "timeout" : "network-error" };
+      return { kind: error?.name === "TimeoutError" ? "timeout" : "network-error" };
     }
-    return this.#provider.result(answer);
   }
 }
 

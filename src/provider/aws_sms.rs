@@ -1,10 +1,11 @@
 //! AWS End User Messaging SMS: `SendTextMessage` of PinpointSMSVoiceV2 in
 //! the JSON protocol, signed with SigV4 for `sms-voice` by the crate's own
 //! signer. Errors name their exception in `x-amzn-ErrorType` or in the
-//! body's `__type`; a sent message answers its `MessageId`.
+//! body's `__type`; a sent message answers its `MessageId`, to which
+//! `PutMessageFeedback` later reports that the code was received.
 
 use super::{required, DeliveryStatus, HttpAnswer, HttpRequest, Reply, Url};
-use crate::error::Error;
+use crate::error::{Error, Exception};
 use crate::otp::Sms;
 use crate::sigv4;
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use serde_json::value::RawValue;
 pub const TITLE: &str = "AWS End User Messaging SMS";
 const SERVICE: &str = "sms-voice";
 const TARGET: &str = "PinpointSMSVoiceV2.SendTextMessage";
+const FEEDBACK_TARGET: &str = "PinpointSMSVoiceV2.PutMessageFeedback";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
 /// No `Debug`: it holds credentials.
@@ -82,7 +84,30 @@ impl AwsSms {
             destination_country_parameters: india,
         })
         .expect("strings serialize");
-        let headers = [("content-type", CONTENT_TYPE), ("x-amz-target", TARGET)];
+        self.signed(TARGET, body, now_ms)
+    }
+
+    /// The signed `PutMessageFeedback` request that tells AWS the message
+    /// `message_id` (what `SendTextMessage` answered) was received: its code
+    /// was verified, so AWS's own filtering learns from our conversions.
+    pub fn feedback_request(&self, message_id: &str, now_ms: u64) -> Result<HttpRequest, Error> {
+        if message_id_of(Some(message_id.to_owned())).is_none() {
+            return Err(Error::new(
+                Exception::InternalServerError,
+                "A message id for PutMessageFeedback must be 1 to 64 of A-Z a-z 0-9 _ : / -",
+            ));
+        }
+        let body = serde_json::to_vec(&PutMessageFeedback {
+            message_id,
+            message_feedback_status: "RECEIVED",
+        })
+        .expect("strings serialize");
+        self.signed(FEEDBACK_TARGET, body, now_ms)
+    }
+
+    /// A JSON 1.0 request of `target` with `body`, signed at `now_ms`.
+    fn signed(&self, target: &str, body: Vec<u8>, now_ms: u64) -> Result<HttpRequest, Error> {
+        let headers = [("content-type", CONTENT_TYPE), ("x-amz-target", target)];
         let s = &self.settings;
         let signature = sigv4::sign(
             &sigv4::Request {
@@ -106,11 +131,13 @@ impl AwsSms {
         Ok(HttpRequest {
             method: "POST",
             url: self.url.href(),
-            headers: headers
-                .map(|(name, value)| (name, value.to_owned()))
-                .into_iter()
-                .chain(signature)
-                .collect(),
+            headers: [
+                ("content-type", CONTENT_TYPE.to_owned()),
+                ("x-amz-target", target.to_owned()),
+            ]
+            .into_iter()
+            .chain(signature)
+            .collect(),
             body,
         })
     }
@@ -125,6 +152,13 @@ struct SendTextMessage<'a> {
     message_type: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     destination_country_parameters: Option<DestinationCountryParameters<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PutMessageFeedback<'a> {
+    message_id: &'a str,
+    message_feedback_status: &'a str,
 }
 
 #[derive(Serialize)]
@@ -151,6 +185,22 @@ pub(super) fn read(answer: &HttpAnswer) -> Reply {
         None => super::member_text(json.error_type),
     };
     Reply { status: answer.status, error_code, message_id: super::member_text(json.message_id) }
+}
+
+/// The `MessageId` of an answer that sent a message, when it is one
+/// `PutMessageFeedback` takes (the model's `[A-Za-z0-9_:/-]{1,64}`).
+pub(super) fn sent_message_id(answer: &HttpAnswer) -> Option<String> {
+    if !(200..300).contains(&answer.status) {
+        return None;
+    }
+    message_id_of(read(answer).message_id)
+}
+
+fn message_id_of(id: Option<String>) -> Option<String> {
+    id.filter(|id| {
+        (1..=64).contains(&id.len())
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"_:/-".contains(&b))
+    })
 }
 
 /// The JSON protocol's exception names for SendTextMessage and for every
@@ -275,6 +325,43 @@ pub(super) mod tests {
             body["DestinationCountryParameters"],
             serde_json::json!({"IN_TEMPLATE_ID": "1107000000000002"})
         );
+    }
+
+    #[test]
+    fn feedback_reports_the_sent_message_received_signed_for_sms_voice() {
+        let aws = provider(Some(SESSION_TOKEN));
+        let sent = answer(200, &[], r#"{"MessageId": "0a1b2c3d-aws-message-id"}"#);
+        let id = aws.feedback_id(&sent).unwrap();
+        assert_eq!(id, "0a1b2c3d-aws-message-id");
+        let request = aws.feedback_request(&id, NOW).unwrap().unwrap();
+        assert_eq!(request.url, "https://sms-voice.ap-south-1.amazonaws.com/");
+        assert_eq!(header(&request, "x-amz-target"), Some(FEEDBACK_TARGET));
+        assert_eq!(header(&request, "content-type"), Some(CONTENT_TYPE));
+        assert_eq!(
+            String::from_utf8(request.body.clone()).unwrap(),
+            r#"{"MessageId":"0a1b2c3d-aws-message-id","MessageFeedbackStatus":"RECEIVED"}"#
+        );
+        assert_eq!(verify(&request, SECRET_ACCESS_KEY).unwrap(), ACCESS_KEY_ID);
+        // Only a sent message with a well-formed id has one to report.
+        for refused in [
+            answer(400, &[], r#"{"MessageId": "x"}"#),
+            answer(200, &[], r#"{}"#),
+            answer(200, &[], r#"{"MessageId": "has spaces"}"#),
+            answer(200, &[], &format!(r#"{{"MessageId": "{}"}}"#, "a".repeat(65))),
+        ] {
+            assert_eq!(aws.feedback_id(&refused), None);
+        }
+        assert!(aws.feedback_request("bad id", NOW).unwrap().is_err());
+        // Other providers take no feedback.
+        let twilio =
+            Provider::new(&ProviderSettings::Twilio(crate::provider::twilio::TwilioSettings {
+                account_sid: "AC00000000000000000000000000000000".into(),
+                auth_token: "t".into(),
+                base_url: None,
+            }))
+            .unwrap();
+        assert!(twilio.feedback_request("x", NOW).is_none());
+        assert_eq!(twilio.feedback_id(&sent), None);
     }
 
     #[test]

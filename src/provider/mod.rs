@@ -186,6 +186,33 @@ impl Provider {
         result(Some(self), answer)
     }
 
+    /// The provider's id of the message a delivery's `answer` sent, when
+    /// the provider takes feedback on it (AWS End User Messaging SMS only).
+    pub fn feedback_id(&self, answer: &Answer) -> Option<String> {
+        match (self, answer) {
+            (Provider::AwsSms(_), Answer::Http(http)) => aws_sms::sent_message_id(http),
+            _ => None,
+        }
+    }
+
+    /// Whether the provider takes feedback on the messages it sent.
+    pub fn takes_feedback(&self) -> bool {
+        matches!(self, Provider::AwsSms(_))
+    }
+
+    /// The request that reports the message `feedback_id` received, for a
+    /// provider that takes feedback; None for the others.
+    pub fn feedback_request(
+        &self,
+        feedback_id: &str,
+        now_ms: u64,
+    ) -> Option<Result<HttpRequest, Error>> {
+        match self {
+            Provider::AwsSms(p) => Some(p.feedback_request(feedback_id, now_ms)),
+            Provider::Webhook(_) | Provider::Twilio(_) => None,
+        }
+    }
+
     /// How status messages name the provider.
     fn title(&self) -> &'static str {
         match self {

@@ -130,7 +130,7 @@ pub fn percent_decode(s: &str) -> Vec<u8> {
 
 /// Insertion sort: header and query lists are short (the verifier bounds
 /// them), and the standard library's sorts add kilobytes to the wasm.
-pub(super) fn sort_small<T: Ord>(items: &mut [T]) {
+pub(crate) fn sort_small<T: Ord>(items: &mut [T]) {
     for i in 1..items.len() {
         let mut j = i;
         while j > 0 && items[j - 1] > items[j] {

@@ -8,6 +8,7 @@ mod date;
 mod sign;
 mod verify;
 
+pub(crate) use canonical::sort_small;
 pub use canonical::{
     canonical_query, canonical_request, canonical_uri, percent_decode, remove_dot_segments,
     signed_header_names, trim_header_value, uri_encode,

@@ -3,6 +3,7 @@
 //! `Verification` a host steps through with its store.
 
 use super::error::to_js_error;
+use super::protect::ProtectCall;
 use super::{now, request, to_js, JsResult};
 use crate::code::Entropy;
 use crate::error::Error;
@@ -15,7 +16,7 @@ use crate::policy::{Mode, Policy, Rules};
 use crate::provider::{Delivery, DeliveryStatus};
 use crate::pumping::{self, CountryFigures, CountryRecord, PrefixFigures, PrefixRecord};
 use crate::record::{Record, Secrets};
-use crate::rule_set::{self, ProtectStatus, RuleSet, Verdict};
+use crate::rule_set::{self, ProtectStatus, Verdict};
 use crate::spend::{self, SpendFigures, SpendRecord};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -23,8 +24,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// What every object an engine hands out shares.
-struct Shared {
-    secrets: Secrets,
+pub(super) struct Shared {
+    pub(super) secrets: Secrets,
     policy: Policy,
     templates: Option<OtpTemplates>,
     /// Seeded from Web Crypto on the first send, never while loading.
@@ -235,6 +236,28 @@ impl Engine {
             now(now_ms)?,
         );
         to_js(&SignatureRecord { key, ttl_seconds })
+    }
+
+    /// A request of the protect-configuration API (`X-Amz-Target` and the
+    /// body's bytes), checked: its application must be among
+    /// `applicationIds` (absent: any); its ARNs name `region`.
+    #[wasm_bindgen(js_name = protectCall)]
+    pub fn protect_call(
+        &self,
+        target: Option<String>,
+        body: &[u8],
+        region: &str,
+        #[wasm_bindgen(js_name = applicationIds)] application_ids: Option<Vec<String>>,
+        #[wasm_bindgen(js_name = requestId)] request_id: String,
+    ) -> ProtectCall {
+        ProtectCall::new(
+            Rc::clone(&self.shared),
+            target.as_deref(),
+            body,
+            region,
+            application_ids.as_deref(),
+            request_id,
+        )
     }
 
     /// The deployment's policy as it is in force, for the start banner.
@@ -484,6 +507,12 @@ impl Sending {
         self.number_key.clone()
     }
 
+    /// Where the application's rule set (its protect configuration) is stored.
+    #[wasm_bindgen(getter, js_name = ruleSetKey)]
+    pub fn rule_set_key(&self) -> String {
+        crate::protect::document::storage_key(&self.application_id)
+    }
+
     /// The DestinationIdentity, E.164: the key of the send's result.
     #[wasm_bindgen(getter, js_name = destinationIdentity)]
     pub fn destination_identity(&self) -> String {
@@ -523,9 +552,9 @@ impl Sending {
         self.segments
     }
 
-    /// What the rule set says of this send: `stored` is the rule set kept in
-    /// the store (JSON of a `RuleSet`, null when none), laid over
-    /// OTP_POLICY's. Call it first: the prefix and country rules follow it.
+    /// What the rule set says of this send: `stored` is what the store
+    /// holds under `ruleSetKey` (the protect configuration's rule set, null
+    /// when none), laid over OTP_POLICY's. Call it first: the prefix and country rules follow it.
     #[wasm_bindgen(unchecked_return_type = "Screen")]
     pub fn screen(
         &self,
@@ -533,17 +562,16 @@ impl Sending {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> JsResult<JsValue> {
         let now_ms = now(now_ms)?;
-        let stored: Option<RuleSet> = stored
-            .map(|text| {
-                serde_json::from_str(&text).map_err(|_| {
-                    to_js_error(Error::new(
-                        Exception::InternalServerError,
-                        "A stored rule set is unreadable",
-                    ))
-                })
-            })
-            .transpose()?;
         let destination = &self.params.destination_identity;
+        // The protect configuration's document, as the rule set it is for this destination.
+        let stored = crate::protect::stored_rule_set(
+            &self.shared.secrets,
+            &self.application_id,
+            destination,
+            stored.as_deref(),
+            now_ms,
+        )
+        .map_err(to_js_error)?;
         let verdict = rule_set::decide(
             &self.rules.rule_set,
             stored.as_ref(),

@@ -10,6 +10,7 @@
 mod engine;
 mod error;
 mod message;
+mod protect;
 mod provider;
 mod request;
 mod signature;
@@ -17,7 +18,8 @@ mod signature;
 pub use engine::{Engine, Verification};
 pub use error::exceptions;
 pub use message::{languages, render, validate};
-pub use provider::{check_url_setting, host_result, Provider};
+pub use protect::{protect_error, ProtectCall};
+pub use provider::{check_url_setting, feedback_key, host_result, Provider};
 pub use signature::{
     refuse_host, refuse_replay, same_host, sign_request, verify_signature, AllowedHosts,
 };

@@ -38,6 +38,37 @@ impl Provider {
         to_js(&self.0.request(&sms, now_ms).map_err(to_js_error)?)
     }
 
+    /// The provider's id of the message a delivery's answer sent, when the
+    /// provider takes feedback on it (AWS End User Messaging SMS); else null.
+    #[wasm_bindgen(js_name = feedbackId)]
+    pub fn feedback_id(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Answer")] answer: JsValue,
+    ) -> JsResult<Option<String>> {
+        Ok(self.0.feedback_id(&answer_from_js(answer).map_err(to_js_error)?))
+    }
+
+    /// Whether the provider takes feedback on the messages it sent.
+    #[wasm_bindgen(getter, js_name = takesFeedback)]
+    pub fn takes_feedback(&self) -> bool {
+        self.0.takes_feedback()
+    }
+
+    /// The HTTP request that reports the message `feedbackId` received,
+    /// signed at `nowMs`; null for a provider that takes no feedback.
+    #[wasm_bindgen(js_name = feedbackRequest, unchecked_return_type = "HttpRequest | null")]
+    pub fn feedback_request(
+        &self,
+        #[wasm_bindgen(js_name = feedbackId)] feedback_id: &str,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        match self.0.feedback_request(feedback_id, now_ms) {
+            None => Ok(JsValue::NULL),
+            Some(request) => to_js(&request.map_err(to_js_error)?),
+        }
+    }
+
     /// What the provider's answer means for Pinpoint's result.
     #[wasm_bindgen(unchecked_return_type = "Delivery")]
     pub fn result(
@@ -55,6 +86,13 @@ pub fn host_result(
     #[wasm_bindgen(unchecked_param_type = "Answer")] answer: JsValue,
 ) -> JsResult<JsValue> {
     to_js(&provider::result(None, &answer_from_js(answer).map_err(to_js_error)?))
+}
+
+/// Where the provider's message id of the code stored under `storageKey`
+/// is kept for feedback (null for a key that is not a record's).
+#[wasm_bindgen(js_name = feedbackKey)]
+pub fn feedback_key(#[wasm_bindgen(js_name = storageKey)] storage_key: &str) -> Option<String> {
+    crate::feedback::feedback_key(storage_key)
 }
 
 /// Checks a URL setting as a provider will, so that an error can name the

@@ -15,6 +15,8 @@ use wasm_bindgen::prelude::*;
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct VerifiedSignature {
     access_key_id: String,
+    /// The region of the credential scope (the ARNs of `sms-voice` answers name it).
+    region: String,
     signature: String,
     signed_at_ms: u64,
 }
@@ -51,6 +53,7 @@ pub fn verify_signature(
     let v = sigv4::verify(&request, service, now_ms, lookup).map_err(to_js_error)?;
     to_js(&VerifiedSignature {
         access_key_id: v.access_key_id,
+        region: v.region,
         signature: v.signature,
         signed_at_ms: v.signed_at_ms,
     })

@@ -82,7 +82,8 @@ export async function startDevServer(env = {}) {
 
 /**
  * A request signed with SigV4 by the package's own signer (service
- * mobiletargeting), as the AWS SDK would send it. `body` may be bytes, a
+ * mobiletargeting, or `service`), as the AWS SDK would send it; `headers`
+ * adds signed headers. `body` may be bytes, a
  * string, or an object (sent as JSON). Options change what is signed or sent.
  */
 export async function signedFetch(base, path, body, options = {}) {
@@ -93,19 +94,21 @@ export async function signedFetch(base, path, body, options = {}) {
     region = "us-east-1",
     sendBody,
     alterHeaders = (headers) => headers,
+    service = "mobiletargeting",
+    headers: extraHeaders = [],
   } = options;
   const url = new URL(path, base);
   const bytes =
     body instanceof Uint8Array ? body : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body));
   // Signed, and new for each request, as the AWS SDKs send it: two
   // requests alike in the same second are then not one replayed.
-  const headers = [["content-type", "application/json"], ["amz-sdk-invocation-id", crypto.randomUUID()]];
+  const headers = [["content-type", "application/json"], ["amz-sdk-invocation-id", crypto.randomUUID()], ...extraHeaders];
   const signature = signRequest(
     { method, host: url.host, path: url.pathname, query: url.search.slice(1), headers },
     bytes,
     credentials,
     region,
-    "mobiletargeting",
+    service,
     nowMs,
   );
   return fetch(url, {

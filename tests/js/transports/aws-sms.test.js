@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as edgeOtp from "edge-otp";
 import { verifySignature } from "edge-otp";
 import { AwsSmsTransport } from "../../../pkg/transports/aws-sms.js";
+import { feedbackKey } from "../../../pkg/engine.js";
 import { SMS, deliveryOutcomeTests, refusedUrl, sendAndVerify, startProvider } from "./provider-stub.js";
 
 const ACCESS_KEY_ID = "AKIDEXAMPLE0123456789";
@@ -53,6 +54,8 @@ test("POSTs SendTextMessage in the JSON protocol, signed for sms-voice", async (
     DeliveryStatus: "SUCCESSFUL",
     StatusCode: 200,
     StatusMessage: "MessageId: 0a1b2c3d-aws-message-id",
+    // For PutMessageFeedback once the code is verified; OtpService keeps it out of Pinpoint's answer.
+    feedbackId: "0a1b2c3d-aws-message-id",
   });
   const request = lastRequest();
   assert.equal(request.method, "POST");
@@ -170,4 +173,77 @@ test("fromEnv reads the standard AWS settings and names what is missing", () => 
       message: `${name} is not set; SMS_TRANSPORT=aws-sms needs it.`,
     });
   }
+});
+
+/** An OtpService delivering through `t` into a MemoryStore; answers it with its store and log. */
+function feedbackService(t, options = {}) {
+  const logs = [];
+  const store = new edgeOtp.MemoryStore();
+  const service = new edgeOtp.OtpService({
+    secret: "a test secret of thirty-two byte", store, transport: t, log: (e) => logs.push(e), ...options,
+  });
+  return { service, store, logs };
+}
+const PARAMS = { Channel: "SMS", BrandName: "ExampleCorp", OriginationIdentity: SMS.from, DestinationIdentity: SMS.to, ReferenceId: "fb-1" };
+const feedbackRequests = () => provider.requests.filter((r) => r.header("x-amz-target") === "PinpointSMSVoiceV2.PutMessageFeedback");
+
+test("a verified code reports its message RECEIVED with PutMessageFeedback, signed for sms-voice, once", async () => {
+  const { service, store, logs } = feedbackService(transport({ sessionToken: SESSION_TOKEN }));
+  const before = feedbackRequests().length;
+  provider.reply({ status: 200, body: { MessageId: "aws-message-7" } });
+  await service.send("app1", PARAMS);
+  const code = codeInLastRequest();
+  // A wrong code reports nothing.
+  assert.deepEqual(await service.verify("app1", { ReferenceId: "fb-1", DestinationIdentity: SMS.to, Otp: code === "000000" ? "111111" : "000000" }), { Valid: false });
+  assert.equal(feedbackRequests().length, before);
+  provider.reply({ status: 200, body: { MessageId: "aws-message-7", MessageFeedbackStatus: "RECEIVED" } });
+  assert.deepEqual(await service.verify("app1", { ReferenceId: "fb-1", DestinationIdentity: SMS.to, Otp: code }), { Valid: true });
+  const sent = feedbackRequests().slice(before);
+  assert.equal(sent.length, 1);
+  assert.deepEqual(JSON.parse(sent[0].body), { MessageId: "aws-message-7", MessageFeedbackStatus: "RECEIVED" });
+  assert.equal(sent[0].header("content-type"), "application/x-amz-json-1.0");
+  assert.equal(sent[0].header("x-amz-security-token"), SESSION_TOKEN);
+  assert.equal(checkSignature(sent[0]), ACCESS_KEY_ID);
+  assert.deepEqual(logs.find((e) => e.event === "feedback"), {
+    event: "feedback", status: "SUCCESSFUL", statusCode: 200, message: "MessageId: aws-message-7",
+  });
+  // The id was kept under a keyed hash apart from the record, and is gone with it.
+  assert.equal(store.size, 0);
+  for (const secret of SECRETS) assert.ok(!JSON.stringify(logs).includes(secret));
+});
+
+test("the message id is kept as long as the code, under a key that tells nothing of the number", async () => {
+  const { service, store } = feedbackService(transport());
+  provider.reply({ status: 200, body: { MessageId: "aws-message-8" } });
+  const sent = await service.send("app1", { ...PARAMS, ValidityPeriod: 7 });
+  assert.equal(sent.Result[SMS.to].feedbackId, undefined, "the provider's id stays out of Pinpoint's answer");
+  const engine = new edgeOtp.OtpEngine("a test secret of thirty-two byte");
+  const { storageKey } = engine.send("app1", PARAMS, Date.now());
+  const kept = await store.get(feedbackKey(storageKey));
+  assert.equal(kept.value, "aws-message-8");
+  assert.ok(!feedbackKey(storageKey).includes("2065550007"));
+  assert.equal(store.size, 2, "the record and the message id");
+});
+
+test("a failed or hung PutMessageFeedback never fails the verify; it is logged", async () => {
+  for (const [reply, status] of [
+    [{ status: 500, headers: { "x-amzn-errortype": "InternalServerException" }, body: {} }, "TEMPORARY_FAILURE"],
+    [{ status: 404, headers: { "x-amzn-errortype": "ResourceNotFoundException" }, body: {} }, "PERMANENT_FAILURE"],
+    ["hang", "TIMEOUT"],
+  ]) {
+    const { service, logs } = feedbackService(transport({ timeoutMs: 5000 }), { transportTimeoutMs: 200 });
+    provider.reply({ status: 200, body: { MessageId: "aws-message-9" } });
+    await service.send("app1", PARAMS);
+    const code = codeInLastRequest();
+    provider.reply(reply);
+    assert.deepEqual(await service.verify("app1", { ReferenceId: "fb-1", DestinationIdentity: SMS.to, Otp: code }), { Valid: true });
+    assert.equal(logs.find((e) => e.event === "feedback")?.status, status, JSON.stringify(logs));
+  }
+});
+
+test("a code whose delivery failed, or another provider, keeps no message id", async () => {
+  const { service, store } = feedbackService(transport());
+  provider.reply({ status: 400, headers: { "x-amzn-errortype": "ValidationException" }, body: { MessageId: "x" } });
+  await service.send("app1", PARAMS);
+  assert.equal(store.size, 0);
 });
