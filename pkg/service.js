@@ -218,6 +218,10 @@ export class OtpService {
       }
       Object.assign(figures, pick(admission, ["prefix", "country", "spend"]));
       if (admission.refusal) refusals.push(admission.refusal);
+      // A prefix this send blocked goes on the protect configuration's list, to be listed and lifted.
+      if (admission.blockStarted) {
+        await this.#update(sending.ruleSetKey, (stored) => sending.recordBlock(stored, now), "record-block");
+      }
       if (!admission.allowed) {
         await this.#unsend(sending, counted, now);
         event();
