@@ -165,7 +165,8 @@ mod tests {
         assert_eq!(code("+8812345678"), None); // global mobile satellite
         assert_eq!(code("+2921234567"), None); // unassigned
         assert_eq!(code("+9991234567"), None);
-        assert_eq!(code("+1"), None);
+        assert_eq!(code("+19995550100"), None); // an unassigned NANP area code
+        assert_eq!(code("+13705550100"), None);
         assert_eq!(checked_region("+80012345678"), Ok(None));
     }
 
