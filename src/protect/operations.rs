@@ -697,7 +697,7 @@ mod tests {
         );
         // Without its '+', as the model allows: the same number.
         run(&mut stored, "PutProtectConfigurationRuleSetNumberOverride", json!({
-            "ProtectConfigurationId": arn, "DestinationPhoneNumber": "447700900123", "Action": "ALLOW"
+            "ProtectConfigurationId": arn, "DestinationPhoneNumber": "447400900123", "Action": "ALLOW"
         }), NOW + 1500).unwrap();
         let list = run(
             &mut stored,
@@ -713,7 +713,7 @@ mod tests {
             .map(|o| o["DestinationPhoneNumber"].as_str().unwrap())
             .collect();
         numbers.sort();
-        assert_eq!(numbers, ["+12065550100", "+447700900123"]);
+        assert_eq!(numbers, ["+12065550100", "+447400900123"]);
         assert!(list.get("NextToken").is_none());
         let allowed = run(
             &mut stored,
@@ -727,7 +727,7 @@ mod tests {
         assert_eq!(
             allowed["RuleSetNumberOverrides"],
             json!([{
-                "DestinationPhoneNumber": "+447700900123", "CreatedTimestamp": 1_795_694_401, "Action": "ALLOW", "IsoCountryCode": "GB"
+                "DestinationPhoneNumber": "+447400900123", "CreatedTimestamp": 1_795_694_401, "Action": "ALLOW", "IsoCountryCode": "GB"
             }])
         );
         for (filter, count) in [
