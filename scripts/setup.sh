@@ -65,7 +65,7 @@ if [ "${1:-}" = "--test" ]; then
   phonenumbers_version=$(sed -n 's/^PHONENUMBERS = "\(.*\)"$/\1/p' scripts/country-table.py)
   greenery_version=$(sed -n 's/^GREENERY = "\(.*\)"$/\1/p' scripts/country-table.py)
   if ! .venv/bin/python -c "import phonenumbers, sys; sys.exit(phonenumbers.__version__ != '$phonenumbers_version')" 2>/dev/null \
-    || ! .venv/bin/python -c 'import greenery' 2>/dev/null; then
+    || ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('greenery') != '$greenery_version')" 2>/dev/null; then
     say "installing phonenumbers $phonenumbers_version and greenery $greenery_version into .venv"
     .venv/bin/pip install --quiet --disable-pip-version-check \
       "phonenumbers==$phonenumbers_version" "greenery==$greenery_version"

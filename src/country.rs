@@ -40,17 +40,19 @@ pub fn region_of(e164: &str) -> Option<&'static Region> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    // The longest prefix first; 19 digits always fit in a u64.
-    let mut prefixes = Vec::with_capacity(digits.len().min(19));
+    // Each prefix as a number (the first digit is never 0), the longest first;
+    // a prefix too long for the table's integers can't be in it.
+    let mut prefixes = [0u32; 10];
     let mut value = 0u64;
-    for &d in digits.iter().take(19) {
+    let mut count = 0;
+    for &d in digits.iter().take(prefixes.len()) {
         value = value * 10 + u64::from(d - b'0');
-        prefixes.push(value);
+        let Ok(prefix) = u32::try_from(value) else { break };
+        prefixes[count] = prefix;
+        count += 1;
     }
-    let found = prefixes.iter().rev().find_map(|&prefix| {
-        let prefix = prefix.try_into().ok()?;
-        PREFIXES.binary_search(&prefix).ok()
-    })?;
+    let found =
+        prefixes[..count].iter().rev().find_map(|prefix| PREFIXES.binary_search(prefix).ok())?;
     match PREFIX_REGIONS[found] {
         NO_REGION => None,
         region => REGIONS.get(usize::from(region)),
@@ -165,7 +167,8 @@ mod tests {
         assert_eq!(code("+8812345678"), None); // global mobile satellite
         assert_eq!(code("+2921234567"), None); // unassigned
         assert_eq!(code("+9991234567"), None);
-        assert_eq!(code("+1"), None);
+        assert_eq!(code("+19995550100"), None); // an unassigned NANP area code
+        assert_eq!(code("+13705550100"), None);
         assert_eq!(checked_region("+80012345678"), Ok(None));
     }
 
