@@ -18,7 +18,7 @@
 //! the next send into the prefix.
 //!
 //! `{"v":1,"countries":{"SMS:CU":"BLOCK"},"numbers":["<hash>.<nonce+sealed>.<A|B>.<created ms>.<expires ms or empty>"],
-//! "blocks":[{"p":"+12065550","r":"US","c":<began ms>,"u":<until ms>,"n":<times in a week>,"l":<lifted ms>}]}`,
+//! "blocks":["+12065550.US.<began ms>.<until ms>.<times in a week>.<lifted ms or empty>"]}`,
 //! the overrides in the order of their hashes (an order for paging that
 //! tells nothing of the numbers), the blocks in the order of their prefixes.
 
@@ -135,27 +135,51 @@ pub struct NumberOverride {
     pub key: String,
 }
 
-/// A prefix block as stored.
+/// A prefix block as stored: one dotted string
+/// (`prefix.region.began.until.times.lifted`, region and lifted empty when
+/// none), as overrides are, so that no more serde code is needed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 struct StoredBlock {
     /// The prefix: a number less its last 3 digits, E.164's `+` first.
-    #[serde(rename = "p")]
     prefix: String,
     /// The country of the send that blocked it, when known.
-    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
     region: Option<String>,
     /// When the block began (ms since the epoch).
-    #[serde(rename = "c")]
     began_ms: u64,
     /// When it ends.
-    #[serde(rename = "u")]
     until_ms: u64,
     /// How many times the prefix was blocked in the week up to this block.
-    #[serde(rename = "n")]
     times: u32,
     /// When the API lifted it, if it did.
-    #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
     lifted_ms: Option<u64>,
+}
+
+impl From<StoredBlock> for String {
+    fn from(b: StoredBlock) -> String {
+        let region = b.region.unwrap_or_default();
+        let lifted = b.lifted_ms.map(|l| l.to_string()).unwrap_or_default();
+        format!("{}.{region}.{}.{}.{}.{lifted}", b.prefix, b.began_ms, b.until_ms, b.times)
+    }
+}
+
+impl TryFrom<String> for StoredBlock {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<StoredBlock, &'static str> {
+        const BAD: &str = "a prefix block is unreadable";
+        let fields: Vec<&str> = text.split('.').collect();
+        let [prefix, region, began, until, times, lifted] = fields[..] else { return Err(BAD) };
+        let number = |s: &str| s.parse::<u64>().map_err(|_| BAD);
+        Ok(StoredBlock {
+            prefix: prefix.to_owned(),
+            region: (!region.is_empty()).then(|| region.to_owned()),
+            began_ms: number(began)?,
+            until_ms: number(until)?,
+            times: times.parse().map_err(|_| BAD)?,
+            lifted_ms: if lifted.is_empty() { None } else { Some(number(lifted)?) },
+        })
+    }
 }
 
 impl StoredBlock {
@@ -694,6 +718,8 @@ pub(crate) mod tests {
             r#"{"v":1,"numbers":["k.n.X.1."]}"#,
             r#"{"v":1,"numbers":["k.n.A.1"]}"#,
             r#"{"v":1,"numbers":["k.n.A.x."]}"#,
+            r#"{"v":1,"blocks":["+1206.US.1.2.1"]}"#,
+            r#"{"v":1,"blocks":["+1206.US.1.2.x."]}"#,
         ] {
             let e = RuleSetDocument::decode(Some(bad)).unwrap_err();
             assert_eq!(e.exception, Exception::InternalServerError, "{bad}");

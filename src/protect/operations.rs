@@ -449,14 +449,13 @@ impl ProtectCall {
 /// else (for SMS, the only capability codes are sent by) OTP_POLICY's rule
 /// or default, else the built-in FILTER; `rule_set::decide` says which.
 fn country_rule_set(doc: &RuleSetDocument, capability: &str, policy: &RuleSet) -> CountryRuleSet {
-    let rules = doc.country_rules(capability).into_iter();
-    let stored = RuleSet {
-        countries: CountryRules {
-            default: None,
-            rules: rules.map(|(country, status)| (country.to_owned(), status)).collect(),
-        },
-        numbers: BTreeMap::new(),
-    };
+    // Inserted one by one: collecting would sort, and a sort adds kilobytes to the .wasm.
+    let mut rules = BTreeMap::new();
+    for (country, status) in doc.country_rules(capability) {
+        rules.insert(country.to_owned(), status);
+    }
+    let stored =
+        RuleSet { countries: CountryRules { default: None, rules }, numbers: BTreeMap::new() };
     let none = RuleSet::default();
     let policy = if capability == "SMS" { policy } else { &none };
     let regions = crate::country::regions().iter().map(|r| {
