@@ -24,6 +24,7 @@ import { AllowedHosts } from "./engine.js";
 import { createHandler, errorClass } from "./http.js";
 import { OtpService } from "./service.js";
 import { DevInbox } from "./transports/dev-inbox.js";
+import { DevDecisions } from "./dev-decisions.js";
 import { transportFromEnv } from "./transports/index.js";
 
 /** The protection without OTP_POLICY: the defaults when deployed, none (as Pinpoint) in development. */
@@ -111,6 +112,7 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
     allowedHosts,
     applicationIds,
     devInbox: dev && transport instanceof DevInbox ? transport : undefined,
+    devDecisions: dev ? new DevDecisions() : undefined,
     devClock,
     staticFiles,
     log,
