@@ -251,7 +251,7 @@ test(
   "under npm start with OTP_POLICY, the page shows a refused send's message and Retry-After, and says that is all HTTP tells",
   { skip: !existsSync(START) && "no scripts/start.js", timeout: 150_000 },
   async (t) => {
-    const service = await startService({ OTP_POLICY: '{"mode":"enforce"}' });
+    const service = await startService({ OTP_POLICY: '{"mode":"enforce","prefixSends":2}' });
     const context = await browser.newContext({ viewport: { width: 1360, height: 1200 } });
     const page = await context.newPage();
     const problems = [];
@@ -306,6 +306,41 @@ test(
         await page.screenshot({ path: join(SHOTS, "api-7-protection-refused.png"), fullPage: true });
         await page.clock.runFor(retryAfter * 1000);
         assert.equal(await text("#next-send"), "now");
+      });
+
+      await t.test("the decisions the dev server kept: the cooldown's refusal, then a prefix refused by prefixVelocity", async () => {
+        const [refusedByCooldown, allowed] = await decisionRows(page);
+        assert.equal(refusedByCooldown.Outcome, "refused by sendCooldown");
+        assert.match(refusedByCooldown["Per number"], /^refused \| 1 of 5 per 10 minutes; 1 of 20 per 24 hours; next send in \d+ s \| Refused: A code was sent to this number \d+ seconds ago/);
+        assert.equal(refusedByCooldown["Prefix velocity"], "not judged");
+        assert.equal(allowed.Outcome, "sent");
+        assert.equal(allowed["Prefix velocity"], "passed | +12065550: 0 sends, 0 verified, ratio 1; not blocked");
+        assert.match(await text("#decisions-note"), /GET \/_dev\/decisions, loopback only/);
+        const number = page.getByLabel("DestinationIdentity", { exact: true });
+        await number.fill("+12065550008");
+        await page.clock.runFor(1_000);
+        assert.equal(await send(), "Sent to +12065550008.");
+        await number.fill("+12065550009");
+        await page.clock.runFor(1_000);
+        const expected = "Sends to numbers starting +12065550 are blocked: 0 of the last hour's 2 codes were verified (at least 20% must be); the next is allowed in 43200 seconds";
+        assert.equal(await send(), `TooManyRequestsException: ${expected} (Retry-After: 43200 s)`);
+        const rows = await decisionRows(page);
+        assert.equal(rows.length, 4);
+        const [refused, second] = rows;
+        assert.equal(refused.Outcome, "refused by prefixVelocity");
+        assert.match(refused["Number (keyed hash)"], /^num_\S{8}…$/);
+        assert.equal(refused["Rule set"], "passed | FILTER: default country rule (built-in); region US");
+        assert.match(
+          refused["Prefix velocity"],
+          new RegExp(`^refused \\| \\+12065550: 2 sends, 0 verified, ratio 0; blocked until \\S+Z \\| Refused: ${expected.replace(/[+()%]/g, "\\$&")} \\(Retry-After: 43200 s; 2 counted, limit 2 per hour\\)$`),
+        );
+        assert.equal(refused["Country budget"], "not judged");
+        assert.equal(second["Country budget"], "passed | US: 1 unverified of a budget of 20 (1 sends)");
+        assert.equal(await text("#decisions-status"), "Last decision: refused by prefixVelocity.");
+        // What the page read, as the route answers it: no phone number anywhere.
+        const listed = await page.evaluate(async () => (await fetch("/_dev/decisions")).text());
+        assert.doesNotMatch(listed, /2065550007|2065550008|2065550009/);
+        await page.screenshot({ path: join(SHOTS, "api-8-decisions.png"), fullPage: true });
       });
 
       assert.deepEqual(problems, [], "no console error or page error at any point");
