@@ -18,8 +18,8 @@
 //                    hash, DLT templates, extended languages), as JSON; see
 //                    docs/messages.md. Absent: every message is Pinpoint's.
 //   DEV_MODE         "true" for `npm start` only: the settings above get dev
-//                    defaults, and /_dev/sms and /_dev/clock open (to loopback
-//                    hosts only). Never in production.
+//                    defaults, and /_dev/sms, /_dev/decisions and /_dev/clock
+//                    open (to loopback hosts only). Never in production.
 import { AllowedHosts } from "./engine.js";
 import { createHandler, errorClass } from "./http.js";
 import { OtpService } from "./service.js";
