@@ -86,7 +86,7 @@ export class OtpService {
    * With protection on, `onDecision` (if given) hears the send's whole
    * decision once the rules have judged it, refused, blocked or let
    * through: each rule judged, in order, with what it saw and its refusal
-   * (enforced or only monitored); see `#decision`. The number appears only
+   * (enforced or only monitored); see `#protect`. The number appears only
    * as its keyed hash. For hosts that show decisions (the dev page).
    */
   async send(applicationId, parameters, { requestId = crypto.randomUUID(), onStanding, onDecision } = {}) {
