@@ -521,8 +521,8 @@ async function renderDecisions() {
   if (current !== session) return;
   $("decisions-note").textContent =
     current.backend.kind === "api"
-      ? "What the local API decided on its last protected sends (GET /_dev/decisions, loopback only, kept in memory). Empty while the server runs without OTP_POLICY."
-      : "What OtpService's onDecision heard on the last protected sends in this page. Empty while mode is off.";
+      ? "What the local API decided on its last protected sends (GET /_dev/decisions, loopback only, kept in memory; none while the server runs without OTP_POLICY)."
+      : "What OtpService's onDecision heard on the last protected sends in this page (a send while mode is off is judged by no rule, and not listed).";
   $("decisions-body").replaceChildren(...decisions.map(decisionRow));
   const [last] = decisions;
   $("decisions-status").textContent = last ? `Last decision: ${outcomeWords(last)}.` : "No protected send yet.";
