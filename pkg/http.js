@@ -31,6 +31,8 @@ const ROUTE = /^\/v1\/apps\/([^/]+)\/(otp|verify-otp)$/;
  *   authentication off (only for tests behind other protection)
  * @param {string[] | null} [options.applicationIds] the ids served; null serves any
  * @param {import("./transports/dev-inbox.js").DevInbox} [options.devInbox] enables GET /_dev/sms
+ * @param {import("./dev-decisions.js").DevDecisions} [options.devDecisions] keeps each
+ *   protected send's decision and enables GET /_dev/decisions
  * @param {{ offsetMs: number }} [options.devClock] enables /_dev/clock, which
  *   sets `offsetMs` (the caller adds it to its clocks); development only
  * @param {(request: Request) => Promise<Response>} [options.staticFiles] answers
@@ -48,6 +50,7 @@ export function createHandler({
   allowedHosts = null,
   applicationIds = null,
   devInbox,
+  devDecisions,
   devClock,
   staticFiles,
   clock = Date.now,
@@ -73,6 +76,10 @@ export function createHandler({
       if (request.method !== "GET") throw new PinpointError("MethodNotAllowedException", "Use GET on /_dev/sms.");
       return json(200, { messages: devInbox.messages() }, requestId);
     }
+    if (devDecisions && devRoutes && url.pathname === "/_dev/decisions") {
+      if (request.method !== "GET") throw new PinpointError("MethodNotAllowedException", "Use GET on /_dev/decisions.");
+      return json(200, { decisions: devDecisions.decisions() }, requestId);
+    }
     if (devClock && devRoutes && url.pathname === "/_dev/clock") return clockRoute(request, requestId);
     // AWS End User Messaging's JSON 1.0 API: POST / naming its operation.
     if (url.pathname === "/" && request.method === "POST" && request.headers.has("x-amz-target")) {
@@ -97,7 +104,7 @@ export function createHandler({
     // The bytes go to the core as they came: it reads them as strict UTF-8 JSON.
     const answer =
       match[2] === "otp"
-        ? await service.send(applicationId, body, { requestId })
+        ? await service.send(applicationId, body, { requestId, onDecision: devDecisions && ((d) => devDecisions.add(d)) })
         : await service.verify(applicationId, body);
     return json(200, answer, requestId);
   }
