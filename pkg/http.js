@@ -3,6 +3,7 @@
 // request itself (parameters, signatures) is the core's.
 import { AllowedHosts, protectError, replayedError, sameHost, verifySignature, wrongHostError } from "./engine.js";
 import { PinpointError } from "./errors.js";
+import { withoutNumbers } from "./redact.js";
 
 /** Pinpoint refuses bodies over this size; so do we, without reading them whole. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -275,14 +276,14 @@ function asPinpointError(error, requestId, log) {
   } else if (error.status >= 500) {
     // The core's and the service's own 500s (a corrupt record, the store
     // down, a trap): their messages are fixed descriptions.
-    log({ event: "internal-error", requestId, error: error.name, message: error.message, cause: describeCause(error.cause) });
+    log({ event: "internal-error", requestId, error: error.name, message: withoutNumbers(error.message), cause: describeCause(error.cause) });
   }
   return error;
 }
 
 /** A cause's kind and message, never its values: enough to find the bug. */
 function describeCause(cause) {
-  return cause === undefined ? undefined : `${cause?.name ?? typeof cause}: ${cause?.message ?? ""}`;
+  return cause === undefined ? undefined : withoutNumbers(`${cause?.name ?? typeof cause}: ${cause?.message ?? ""}`);
 }
 
 /** An error's class name, safe to log: never its message. */

@@ -3,6 +3,7 @@
 // engine's; this file only moves records and messages.
 import { OtpEngine, feedbackKey, hostResult } from "./engine.js";
 import { PinpointError } from "./errors.js";
+import { withoutNumbers } from "./redact.js";
 
 /** Compare-and-swap rounds before a request gives up under contention. */
 const MAX_ROUNDS = 64;
@@ -319,7 +320,7 @@ export class OtpService {
       });
       const answer = await Promise.race([this.#transport.feedback(kept.value), timedOut]);
       if (answer === TIMED_OUT) this.#log({ event: "feedback", status: "TIMEOUT", afterMs: this.#transportTimeoutMs });
-      else if (answer) this.#log({ event: "feedback", status: answer.DeliveryStatus, statusCode: answer.StatusCode, message: answer.StatusMessage });
+      else if (answer) this.#log({ event: "feedback", status: answer.DeliveryStatus, statusCode: answer.StatusCode, message: withoutNumbers(answer.StatusMessage) });
     } catch (error) {
       this.#log({ event: "feedback", status: "ERROR", error: errorKind(error) });
     } finally {
@@ -563,9 +564,9 @@ function pick(object, names) {
   return Object.fromEntries(names.filter((name) => object[name] !== undefined).map((name) => [name, object[name]]));
 }
 
-/** An error's kind and message, for the log. */
+/** An error's message, for the log: a host's transport, store or callback may quote a number in it. */
 function errorKind(error) {
-  return String(error?.message ?? error);
+  return withoutNumbers(error?.message ?? error);
 }
 
 /**
