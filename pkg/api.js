@@ -11,6 +11,7 @@ export { DurableObjectStore } from "./stores/durable-object.js";
 export { KV_MIN_TTL_SECONDS, WorkersKvStore } from "./stores/workers-kv.js";
 export { DenoKvStore } from "./stores/deno-kv.js";
 export { DevInbox } from "./transports/dev-inbox.js";
+export { DevDecisions } from "./dev-decisions.js";
 export { SMS_TRANSPORTS, transportFromEnv } from "./transports/index.js";
 export { WebhookTransport } from "./transports/webhook.js";
 export { TwilioTransport } from "./transports/twilio.js";

@@ -15,7 +15,7 @@ export interface OtpSettings {
   SMS_TRANSPORT?: string;
   /** Each application's own messages, as JSON (or the same object in a Worker's vars); see docs/messages.md. */
   OTP_TEMPLATES?: string | OtpTemplatesSetting;
-  /** "true" for `npm start` only: dev defaults, /_dev/sms and /_dev/clock. Never in production. */
+  /** "true" for `npm start` only: dev defaults, /_dev/sms, /_dev/decisions and /_dev/clock. Never in production. */
   DEV_MODE?: string;
 }
 

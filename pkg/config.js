@@ -18,12 +18,13 @@
 //                    hash, DLT templates, extended languages), as JSON; see
 //                    docs/messages.md. Absent: every message is Pinpoint's.
 //   DEV_MODE         "true" for `npm start` only: the settings above get dev
-//                    defaults, and /_dev/sms and /_dev/clock open (to loopback
-//                    hosts only). Never in production.
+//                    defaults, and /_dev/sms, /_dev/decisions and /_dev/clock
+//                    open (to loopback hosts only). Never in production.
 import { AllowedHosts } from "./engine.js";
 import { createHandler, errorClass } from "./http.js";
 import { OtpService } from "./service.js";
 import { DevInbox } from "./transports/dev-inbox.js";
+import { DevDecisions } from "./dev-decisions.js";
 import { transportFromEnv } from "./transports/index.js";
 
 /** The protection without OTP_POLICY: the defaults when deployed, none (as Pinpoint) in development. */
@@ -111,6 +112,7 @@ export function fromEnv(env, { store, staticFiles, log = (event) => console.log(
     allowedHosts,
     applicationIds,
     devInbox: dev && transport instanceof DevInbox ? transport : undefined,
+    devDecisions: dev ? new DevDecisions() : undefined,
     devClock,
     staticFiles,
     log,

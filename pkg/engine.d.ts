@@ -187,7 +187,11 @@ export interface OtpSending {
    * can lift it; null otherwise.
    */
   recordBlock(stored: string | null | undefined, nowMs?: number): HistoryWrite | null;
-  /** May one more code go to the number's country (what `countryKey` holds)? */
+  /**
+   * May one more code go to the number's country (what `countryKey` holds)?
+   * Over its budget, only prefixes that carry unverified traffic are refused,
+   * as `admitPrefix` (call it first) read the prefix's counters.
+   */
   admitCountry(record: string | null | undefined, nowMs?: number): Admission;
   /** May the application spend this send's segments (what `spendKey` holds)? */
   admitSpend(record: string | null | undefined, nowMs?: number): Admission;

@@ -1,6 +1,7 @@
 import type { AllowedHosts } from "./engine.js";
 import type { Log, OtpService } from "./service.js";
 import type { DevInbox } from "./transports/dev-inbox.js";
+import type { DevDecisions } from "./dev-decisions.js";
 
 /** A Fetch-standard handler: Workers' fetch, Deno.serve, Node's Request/Response. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -24,6 +25,12 @@ export interface HandlerOptions {
   applicationIds?: readonly string[] | null;
   /** Opens GET /_dev/sms to loopback hosts (127.0.0.1, localhost, [::1]). Development only: it shows the codes. */
   devInbox?: DevInbox;
+  /**
+   * Keeps each protected send's decision (OtpService's `onDecision`) and
+   * opens GET /_dev/decisions to loopback hosts: the last ones, newest
+   * first, numbers only as keyed hashes. Development only.
+   */
+  devDecisions?: DevDecisions;
   /**
    * Opens /_dev/clock to loopback hosts; POST takes application/json only.
    * It sets `offsetMs` (add it to your OTP clock, not `clock`). Development only.

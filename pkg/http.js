@@ -3,6 +3,7 @@
 // request itself (parameters, signatures) is the core's.
 import { AllowedHosts, protectError, replayedError, sameHost, verifySignature, wrongHostError } from "./engine.js";
 import { PinpointError } from "./errors.js";
+import { withoutNumbers } from "./redact.js";
 
 /** Pinpoint refuses bodies over this size; so do we, without reading them whole. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -31,6 +32,8 @@ const ROUTE = /^\/v1\/apps\/([^/]+)\/(otp|verify-otp)$/;
  *   authentication off (only for tests behind other protection)
  * @param {string[] | null} [options.applicationIds] the ids served; null serves any
  * @param {import("./transports/dev-inbox.js").DevInbox} [options.devInbox] enables GET /_dev/sms
+ * @param {import("./dev-decisions.js").DevDecisions} [options.devDecisions] keeps each
+ *   protected send's decision and enables GET /_dev/decisions
  * @param {{ offsetMs: number }} [options.devClock] enables /_dev/clock, which
  *   sets `offsetMs` (the caller adds it to its clocks); development only
  * @param {(request: Request) => Promise<Response>} [options.staticFiles] answers
@@ -48,6 +51,7 @@ export function createHandler({
   allowedHosts = null,
   applicationIds = null,
   devInbox,
+  devDecisions,
   devClock,
   staticFiles,
   clock = Date.now,
@@ -73,6 +77,10 @@ export function createHandler({
       if (request.method !== "GET") throw new PinpointError("MethodNotAllowedException", "Use GET on /_dev/sms.");
       return json(200, { messages: devInbox.messages() }, requestId);
     }
+    if (devDecisions && devRoutes && url.pathname === "/_dev/decisions") {
+      if (request.method !== "GET") throw new PinpointError("MethodNotAllowedException", "Use GET on /_dev/decisions.");
+      return json(200, { decisions: devDecisions.decisions() }, requestId);
+    }
     if (devClock && devRoutes && url.pathname === "/_dev/clock") return clockRoute(request, requestId);
     // AWS End User Messaging's JSON 1.0 API: POST / naming its operation.
     if (url.pathname === "/" && request.method === "POST" && request.headers.has("x-amz-target")) {
@@ -97,7 +105,7 @@ export function createHandler({
     // The bytes go to the core as they came: it reads them as strict UTF-8 JSON.
     const answer =
       match[2] === "otp"
-        ? await service.send(applicationId, body, { requestId })
+        ? await service.send(applicationId, body, { requestId, onDecision: devDecisions && ((d) => devDecisions.add(d)) })
         : await service.verify(applicationId, body);
     return json(200, answer, requestId);
   }
@@ -268,14 +276,14 @@ function asPinpointError(error, requestId, log) {
   } else if (error.status >= 500) {
     // The core's and the service's own 500s (a corrupt record, the store
     // down, a trap): their messages are fixed descriptions.
-    log({ event: "internal-error", requestId, error: error.name, message: error.message, cause: describeCause(error.cause) });
+    log({ event: "internal-error", requestId, error: error.name, message: withoutNumbers(error.message), cause: describeCause(error.cause) });
   }
   return error;
 }
 
 /** A cause's kind and message, never its values: enough to find the bug. */
 function describeCause(cause) {
-  return cause === undefined ? undefined : `${cause?.name ?? typeof cause}: ${cause?.message ?? ""}`;
+  return cause === undefined ? undefined : withoutNumbers(`${cause?.name ?? typeof cause}: ${cause?.message ?? ""}`);
 }
 
 /** An error's class name, safe to log: never its message. */

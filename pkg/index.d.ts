@@ -11,6 +11,7 @@ export * from "./stores/workers-kv.js";
 export * from "./stores/deno-kv.js";
 export type * from "./transports/types.js";
 export * from "./transports/dev-inbox.js";
+export * from "./dev-decisions.js";
 export * from "./transports/index.js";
 export * from "./transports/webhook.js";
 export * from "./transports/twilio.js";

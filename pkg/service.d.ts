@@ -1,5 +1,6 @@
 import type {
-  EngineOptions, OtpEngine, Parameters, ProtectResponse, SendOtpMessageRequestParameters, SendStanding, GuessStanding,
+  CountryFigures, EngineOptions, OtpEngine, Parameters, PrefixFigures, ProtectResponse, Refusal,
+  SendOtpMessageRequestParameters, SendStanding, SpendFigures, GuessStanding, Verdict,
   VerifyOtpMessageRequestParameters, VerifyStep,
 } from "./engine.js";
 import type { OtpStore } from "./stores/types.js";
@@ -56,6 +57,38 @@ export interface VerificationResponse {
 }
 
 /**
+ * One rule a protected send was judged by, with what it saw, and its
+ * refusal when it refused (`mode` "enforce") or would have ("monitor").
+ */
+export type DecisionCheck = { refusal?: Refusal } & (
+  /** The rule set: country rules and number overrides, and where the one that applies came from. */
+  | { check: "ruleSet"; verdict: Verdict; region?: string }
+  /** The number's own limits (cooldown, sends per window). */
+  | { check: "number"; standing?: { kind: "sends" } & SendStanding }
+  /** Prefix velocity, judged by verified codes. */
+  | { check: "prefix"; prefix?: PrefixFigures }
+  /** The country's hourly budget of unverified sends. */
+  | { check: "country"; country?: CountryFigures }
+  /** The application's spend caps, in SMS segments. */
+  | { check: "spend"; spend?: SpendFigures }
+);
+
+/** A protected send's decision, as `onDecision` hears it. */
+export interface SendDecision {
+  applicationId: string;
+  /** The number's keyed hash (its `numberKey`), never the number. */
+  number: string;
+  /** The destination's ISO 3166-1 region, when known. */
+  region?: string;
+  /** "blocked": a BLOCK rule, answered as the address's PERMANENT_FAILURE; "refused": a 429. */
+  outcome: "allowed" | "refused" | "blocked";
+  /** When it was decided (the service's clock, ms since the epoch). */
+  atMs: number;
+  /** The rules judged, in the core's order; those after a refusing one were not judged. */
+  checks: DecisionCheck[];
+}
+
+/**
  * SendOtpMessage and VerifyOtpMessage with I/O: the engine decides, the store
  * keeps the record, the transport delivers. Methods throw PinpointError
  * (BadRequestException, InternalServerErrorException when the store fails,
@@ -74,11 +107,19 @@ export declare class OtpService {
    * was. A store failure before the SMS leaves throws an
    * InternalServerErrorException that says nothing was sent; one after it
    * left, one that says it was sent.
+   * With protection on, `onDecision` hears the send's whole decision once
+   * the rules have judged it (also a refused or blocked one, before the
+   * answer): each rule judged, what it saw, its refusal. The same figures
+   * as the log's `protection` and `send` events; Pinpoint's answer is unchanged.
    */
   send(
     applicationId: string,
     parameters: Parameters<SendOtpMessageRequestParameters>,
-    options?: { requestId?: string; onStanding?: (standing: { kind: "sends" } & SendStanding) => void },
+    options?: {
+      requestId?: string;
+      onStanding?: (standing: { kind: "sends" } & SendStanding) => void;
+      onDecision?: (decision: SendDecision) => void;
+    },
   ): Promise<MessageResponse>;
   /**
    * With protection on, `onStanding` hears the number's wrong guesses left as

@@ -3,6 +3,7 @@
 // engine's; this file only moves records and messages.
 import { OtpEngine, feedbackKey, hostResult } from "./engine.js";
 import { PinpointError } from "./errors.js";
+import { withoutNumbers } from "./redact.js";
 
 /** Compare-and-swap rounds before a request gives up under contention. */
 const MAX_ROUNDS = 64;
@@ -83,13 +84,20 @@ export class OtpService {
    * stands after the decision, refused or not: the engine's Standing of
    * kind "sends" (sends left, seconds until the next send is allowed), for
    * hosts that show it; Pinpoint's answer has no room for it.
+   * With protection on, `onDecision` (if given) hears the send's whole
+   * decision once the rules have judged it, refused, blocked or let
+   * through: each rule judged, in order, with what it saw and its refusal
+   * (enforced or only monitored); see `#protect`. The number appears only
+   * as its keyed hash. For hosts that show decisions (the dev page).
    */
-  async send(applicationId, parameters, { requestId = crypto.randomUUID(), onStanding } = {}) {
+  async send(applicationId, parameters, { requestId = crypto.randomUUID(), onStanding, onDecision } = {}) {
     const sending = this.#engine.sending(applicationId, parameters);
     const answer = (result) => ({ ApplicationId: applicationId, RequestId: requestId, Result: { [sending.destinationIdentity]: result } });
     try {
       const now = this.#clock();
-      const decision = sending.protected ? await this.#protect(applicationId, sending, now, onStanding) : undefined;
+      const decision = sending.protected
+        ? await this.#protect(applicationId, sending, now, onStanding, onDecision)
+        : undefined;
       // A blocked destination is an address's result, as Pinpoint reports one it won't deliver to.
       if (decision?.blocked) return answer(decision.blocked);
       const sent = await this.#issue(sending, now);
@@ -195,17 +203,26 @@ export class OtpService {
    * send's event). `onStanding` hears where the number stands once its
    * rule has decided. Answers `{ blocked }` (the address's result) for a
    * blocked destination, else `{ figures, standing }`; throws an enforced
-   * refusal.
+   * refusal. `onDecision` hears the decision: `{ applicationId, number
+   * (keyed hash), region, outcome ("allowed" | "refused" | "blocked"),
+   * atMs, checks }`, `checks` being each rule judged, in order, as `{ check
+   * ("ruleSet" | Counter), what it saw, refusal? }`; a rule after the
+   * refusing one was not judged and is not listed.
    */
-  async #protect(applicationId, sending, now, onStanding) {
+  async #protect(applicationId, sending, now, onStanding, onDecision) {
     // The protect configuration's rule set, as the API keeps it (one more read).
     const stored = await this.#storeCall(() => this.#store.get(sending.ruleSetKey));
     const screen = sending.screen(stored?.value, now);
     const figures = { region: screen.region, verdict: screen.verdict };
     const refusals = screen.refusal ? [screen.refusal] : [];
-    const event = () => this.#logDecision(applicationId, sending.numberKey, refusals, figures);
+    const checks = [{ check: "ruleSet", ...pick(screen, ["verdict", "region", "refusal"]) }];
+    const decided = (outcome) => {
+      if (refusals.length > 0 || outcome !== "allowed") this.#logDecision(applicationId, sending.numberKey, refusals, figures);
+      const decision = { applicationId, number: sending.numberKey, region: screen.region, outcome, atMs: now, checks };
+      this.#tell("onDecision", onDecision, decision);
+    };
     if (screen.blocked) {
-      event();
+      decided("blocked");
       return { blocked: screen.blocked };
     }
     const counted = [];
@@ -217,6 +234,7 @@ export class OtpService {
         this.#tell("onStanding", onStanding, standing);
       }
       Object.assign(figures, pick(admission, ["prefix", "country", "spend"]));
+      checks.push({ check: counter, ...pick(admission, ["standing", "prefix", "country", "spend", "refusal"]) });
       if (admission.refusal) refusals.push(admission.refusal);
       // A prefix this send blocked goes on the protect configuration's list, to be listed and lifted.
       if (admission.blockStarted) {
@@ -224,7 +242,7 @@ export class OtpService {
       }
       if (!admission.allowed) {
         await this.#unsend(sending, counted, now);
-        event();
+        decided("refused");
         throw new PinpointError("TooManyRequestsException", admission.refusal.message, {
           retryAfterSeconds: admission.refusal.retryAfterSeconds,
         });
@@ -238,7 +256,7 @@ export class OtpService {
     }
     const spendKey = sending.spendKey;
     if (spendKey) await judge("spend", spendKey, (record) => sending.admitSpend(record, now));
-    if (refusals.length > 0) event();
+    decided("allowed");
     return { figures, standing };
   }
 
@@ -306,7 +324,7 @@ export class OtpService {
       });
       const answer = await Promise.race([this.#transport.feedback(kept.value), timedOut]);
       if (answer === TIMED_OUT) this.#log({ event: "feedback", status: "TIMEOUT", afterMs: this.#transportTimeoutMs });
-      else if (answer) this.#log({ event: "feedback", status: answer.DeliveryStatus, statusCode: answer.StatusCode, message: answer.StatusMessage });
+      else if (answer) this.#log({ event: "feedback", status: answer.DeliveryStatus, statusCode: answer.StatusCode, message: withoutNumbers(answer.StatusMessage) });
     } catch (error) {
       this.#log({ event: "feedback", status: "ERROR", error: errorKind(error) });
     } finally {
@@ -550,9 +568,9 @@ function pick(object, names) {
   return Object.fromEntries(names.filter((name) => object[name] !== undefined).map((name) => [name, object[name]]));
 }
 
-/** An error's kind and message, for the log. */
+/** An error's message, for the log: a host's transport, store or callback may quote a number in it. */
 function errorKind(error) {
-  return String(error?.message ?? error);
+  return withoutNumbers(error?.message ?? error);
 }
 
 /**

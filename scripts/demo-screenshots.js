@@ -1,7 +1,9 @@
 // Makes the README's pictures of the demo page, so that they follow the
 // page: docs/demo.png (a code sent, read off the phone and verified) and
 // docs/demo-protection.png (the defaults of OTP_POLICY: a send, then one
-// refused 10 s later, with the cooldown and the sends left). The page runs
+// refused 10 s later, with the cooldown and the sends left) and
+// docs/demo-decisions.png (prefixSends 2: three numbers of one prefix, the
+// third refused by prefix velocity, in the decisions table). The page runs
 // the engine in the browser, served statically, in the system's Chromium,
 // on a page clock set to 9:41 and paused, so each picture shows the same
 // figures every time. Run: npm run demo:screenshots
@@ -49,8 +51,18 @@ try {
   });
   await page.screenshot({ path: join(DOCS, "demo-protection.png"), fullPage: true, clip: area });
 
+  // Prefix velocity: three numbers of one prefix, no code verified; the third is refused.
+  await field("sendCooldownSeconds").fill("0");
+  await field("prefixSends").fill("2");
+  for (const number of ["+12065551100", "+12065551101", "+12065551102"]) {
+    await field("DestinationIdentity").fill(number);
+    await page.clock.runFor(1_000);
+    await send();
+  }
+  await page.locator("#decisions").screenshot({ path: join(DOCS, "demo-decisions.png") });
+
   if (problems.length) throw new Error(`the page failed: ${problems.join("; ")}`);
-  console.log(`docs/demo.png and docs/demo-protection.png written (${await page.locator("#send-status").textContent()})`);
+  console.log(`docs/demo.png, docs/demo-protection.png and docs/demo-decisions.png written (${await page.locator("#send-status").textContent()})`);
   await context.close();
 } finally {
   await browser.close();

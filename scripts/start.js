@@ -2,7 +2,8 @@
 // 0 picks a free port) inside workerd, the Workers runtime, through
 // Miniflare. It runs examples/workers/worker.js as deployed, with DEV_MODE on:
 // credentials test/test, any application id, a fixed OTP secret, the dev SMS
-// inbox (GET /_dev/sms) and the dev clock (POST /_dev/clock). Durable Object
+// inbox (GET /_dev/sms), the last decisions (GET /_dev/decisions, with
+// OTP_POLICY set) and the dev clock (POST /_dev/clock). Durable Object
 // storage is in memory: a restart forgets every code, as it forgets the inbox.
 // www/ is served at / and pkg/ at /pkg/, read from disk on each request.
 import { readFile, stat } from "node:fs/promises";
@@ -85,7 +86,7 @@ function printBanner(origin) {
       ? `  SMS           sent for real through ${bindings.SMS_TRANSPORT} (no dev inbox)`
       : `  SMS inbox     ${origin}/_dev/sms (each SMS is also printed below)`,
     `  demo page     ${origin}/ (www/), package at ${origin}/pkg/`,
-    `  protection    ${bindings.OTP_POLICY ? `OTP_POLICY=${bindings.OTP_POLICY}` : `off, as Pinpoint (OTP_POLICY='{"mode":"enforce"}' npm start turns the defaults on)`}`,
+    `  protection    ${bindings.OTP_POLICY ? `OTP_POLICY=${bindings.OTP_POLICY}; its last decisions at ${origin}/_dev/decisions` : `off, as Pinpoint (OTP_POLICY='{"mode":"enforce"}' npm start turns the defaults on)`}`,
     ``,
     `Send a code:`,
     `  export ${keys}`,

@@ -262,32 +262,51 @@ impl Judged {
     }
 }
 
-/// The send rules over these send times: the cooldown (a window of one
-/// send), then each send window.
-fn judge_sends(rules: &Rules, sends: &[u64], now_ms: u64) -> Vec<Judged> {
+/// The send rules that are not off, over these send times, each with its
+/// mode: the cooldown (a window of one send), then each send window.
+fn judge_sends(rules: &Rules, sends: &[u64], now_ms: u64) -> Vec<(Judged, Mode)> {
     let cooldown = Window { limit: 1, window_seconds: rules.send_cooldown_seconds };
-    std::iter::once((Rule::SendCooldown, cooldown))
-        .chain(rules.sends_per_number.iter().map(|&w| (Rule::SendsPerNumber, w)))
-        .map(|(rule, window)| Judged::new(rule, window, sends, now_ms))
+    let cooldown_mode = rules.mode_of(|m| m.send_cooldown);
+    let windows_mode = rules.mode_of(|m| m.sends_per_number);
+    std::iter::once((Rule::SendCooldown, cooldown, cooldown_mode))
+        .chain(rules.sends_per_number.iter().map(|&w| (Rule::SendsPerNumber, w, windows_mode)))
+        .filter(|&(_, _, mode)| mode != Mode::Off)
+        .map(|(rule, window, mode)| (Judged::new(rule, window, sends, now_ms), mode))
         .collect()
 }
 
 /// The full rule that waits longest (the first of equals): its wait is when
 /// the next try is allowed, since no rule gets stricter as time passes.
-fn longest(judged: &[Judged]) -> Option<&Judged> {
-    judged.iter().filter(|j| j.wait_ms.is_some()).fold(None, |best, j| match best {
+fn longest<'a>(judged: impl Iterator<Item = &'a Judged>) -> Option<&'a Judged> {
+    judged.filter(|j| j.wait_ms.is_some()).fold(None, |best, j| match best {
         Some(b) if b.wait_ms >= j.wait_ms => Some(b),
         _ => Some(j),
     })
 }
 
+/// The refusal of the full enforced rule that waits longest, so that its
+/// Retry-After is when the next send is allowed; with none, of the
+/// monitored one that waits longest (reported, refusing nothing).
+fn send_refusal(judged: &[(Judged, Mode)]) -> Option<Refusal> {
+    [Mode::Enforce, Mode::Monitor].into_iter().find_map(|mode| {
+        longest(judged.iter().filter(|(_, m)| *m == mode).map(|(j, _)| j))
+            .and_then(|j| j.refusal(mode))
+    })
+}
+
 fn send_standing(rules: &Rules, sends: &[u64], now_ms: u64) -> Standing {
     let judged = judge_sends(rules, sends, now_ms);
-    let windows: Vec<WindowCount> = judged[1..].iter().map(Judged::counted).collect();
+    let windows: Vec<WindowCount> = judged
+        .iter()
+        .filter(|(j, _)| j.rule == Rule::SendsPerNumber)
+        .map(|(j, _)| j.counted())
+        .collect();
+    // As the rules that are on see it (monitored ones too: what they would refuse).
+    let next = longest(judged.iter().map(|(j, _)| j)).and_then(|j| j.wait_ms);
     Standing::Sends(SendStanding {
         sends_left: windows.iter().map(|w| w.left).min(),
         windows,
-        next_send_in_seconds: longest(&judged).and_then(|j| j.wait_ms).map_or(0, seconds_until),
+        next_send_in_seconds: next.map_or(0, seconds_until),
     })
 }
 
@@ -312,9 +331,9 @@ pub fn admit_send(rules: &Rules, history: &History, now_ms: u64) -> Decision {
         return Decision::NONE;
     }
     let judged = judge_sends(rules, &history.sends, now_ms);
-    let refusal = longest(&judged).and_then(|j| j.refusal(rules.mode));
-    let mut decision = Decision { refusal, standing: None, history: None };
-    if decision.allowed() {
+    let mut decision = Decision { refusal: send_refusal(&judged), standing: None, history: None };
+    // With every send rule off there is nothing to count.
+    if decision.allowed() && !judged.is_empty() {
         let mut next = pruned(rules, history, now_ms);
         next.sends.push(now_ms);
         let keep = rules.sends_kept();
@@ -338,10 +357,12 @@ pub fn reserve_guess(rules: &Rules, history: &History, now_ms: u64) -> Decision 
         return Decision::NONE;
     }
     let window = rules.wrong_guesses_per_number;
+    let mode = rules.mode_of(|m| m.wrong_guesses_per_number);
     let judged = Judged::new(Rule::WrongGuessesPerNumber, window, &history.guesses, now_ms);
-    let mut decision =
-        Decision { refusal: judged.refusal(rules.mode), standing: None, history: None };
-    if decision.allowed() {
+    let refusal = if mode == Mode::Off { None } else { judged.refusal(mode) };
+    let mut decision = Decision { refusal, standing: None, history: None };
+    // Off, the guess is not counted; its standing still says where the number stands.
+    if decision.allowed() && mode != Mode::Off {
         let mut next = pruned(rules, history, now_ms);
         next.guesses.push(now_ms);
         let keep = window.limit as usize;
@@ -384,6 +405,7 @@ fn pruned(rules: &Rules, history: &History, now_ms: u64) -> History {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::RuleModes;
 
     const T0: u64 = 1_764_115_200_000;
     const S: u64 = 1000;
@@ -609,6 +631,78 @@ mod tests {
         let no_cooldown = Rules { send_cooldown_seconds: 0, ..rules() };
         let s = sends_of(&admit_send(&no_cooldown, &History::default(), T0));
         assert_eq!((s.sends_left, s.next_send_in_seconds), (Some(4), 0));
+    }
+
+    #[test]
+    fn each_per_number_rule_has_its_own_mode() {
+        let with = |modes: RuleModes| Rules { modes, ..rules() };
+        // Five sends 30 s apart fill the 10-minute window.
+        let h = sent_at(&[0, 30, 60, 90, 120]);
+        let at = T0 + 130 * S; // 10 s after the last: the cooldown too is full
+                               // Both enforced: the window, which waits longest, names the refusal.
+        let d = admit_send(&rules(), &h, at);
+        let r = d.refusal.unwrap();
+        assert_eq!(
+            (r.rule, r.mode, r.retry_after_seconds),
+            (Rule::SendsPerNumber, Mode::Enforce, 470)
+        );
+        // The window monitored: the enforced cooldown refuses, for its 20 s.
+        let windows_monitored =
+            with(RuleModes { sends_per_number: Mode::Monitor, ..RuleModes::default() });
+        let d = admit_send(&windows_monitored, &h, at);
+        let r = d.refusal.unwrap();
+        assert_eq!(
+            (r.rule, r.mode, r.retry_after_seconds),
+            (Rule::SendCooldown, Mode::Enforce, 20)
+        );
+        assert!(d.history.is_none());
+        // Once the cooldown has passed, only the monitored window is full: reported, the send goes and is counted.
+        let d = admit_send(&windows_monitored, &h, T0 + 150 * S);
+        assert!(d.allowed());
+        let r = d.refusal.unwrap();
+        assert_eq!((r.rule, r.mode), (Rule::SendsPerNumber, Mode::Monitor));
+        assert_eq!(d.history.unwrap().sends.len(), 6);
+        // The window off: the cooldown alone; the standing shows no window.
+        let windows_off = with(RuleModes { sends_per_number: Mode::Off, ..RuleModes::default() });
+        let d = admit_send(&windows_off, &h, T0 + 150 * S);
+        assert_eq!(d.refusal, None);
+        let s = sends_of(&d);
+        assert_eq!((s.windows.len(), s.sends_left, s.next_send_in_seconds), (0, None, 30));
+        // Both off: nothing refused, nothing counted.
+        let both_off = with(RuleModes {
+            send_cooldown: Mode::Off,
+            sends_per_number: Mode::Off,
+            ..RuleModes::default()
+        });
+        let d = admit_send(&both_off, &h, at);
+        assert_eq!((d.refusal, d.history), (None, None));
+        // The top-level mode still softens each: monitor over an enforced rule monitors.
+        let top_monitor = Rules { mode: Mode::Monitor, ..rules() };
+        assert_eq!(admit_send(&top_monitor, &h, at).refusal.unwrap().mode, Mode::Monitor);
+        // Wrong guesses: monitored, the 11th is reported and counted; off, nothing is.
+        let mut g = History::default();
+        for i in 0..10 {
+            g = reserve_guess(&rules(), &g, T0 + i * S).history.unwrap();
+        }
+        assert!(!reserve_guess(&rules(), &g, T0 + 10 * S).allowed());
+        let monitored =
+            with(RuleModes { wrong_guesses_per_number: Mode::Monitor, ..RuleModes::default() });
+        let d = reserve_guess(&monitored, &g, T0 + 10 * S);
+        assert!(d.allowed());
+        assert_eq!(d.refusal.unwrap().mode, Mode::Monitor);
+        assert_eq!(
+            d.history.unwrap().guesses.len(),
+            10,
+            "counted, the oldest dropped past the limit"
+        );
+        let off = with(RuleModes { wrong_guesses_per_number: Mode::Off, ..RuleModes::default() });
+        let d = reserve_guess(&off, &g, T0 + 10 * S);
+        assert_eq!(
+            guesses_of(&d).wrong_guesses_left,
+            0,
+            "its standing still says where the number stands"
+        );
+        assert_eq!((d.refusal, d.history), (None, None));
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //!   "prefixBlockSeconds": 43200,
 //!   "countryBudgets": {},
 //!   "spendCaps": {},
-//!   "modes": {"countryRules": "enforce", "prefixVelocity": "enforce", "countryBudget": "enforce", "spendCaps": "enforce"},
+//!   "modes": {"sendCooldown": "enforce", "sendsPerNumber": "enforce", "wrongGuessesPerNumber": "enforce",
+//!             "countryRules": "enforce", "prefixVelocity": "enforce", "countryBudget": "enforce", "spendCaps": "enforce"},
 //!   "applications": {"<application id>": {"sendCooldownSeconds": 60}}
 //! }
 //! ```
@@ -88,12 +89,21 @@ impl SpendCaps {
     }
 }
 
-/// Each pumping rule's own mode; the top-level `mode` can only soften it
-/// (`off` there turns every rule off, `monitor` makes every rule monitor).
+/// Each rule's own mode; the top-level `mode` can only soften it (`off`
+/// there turns every rule off, `monitor` makes every rule monitor).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct RuleModes {
+    /// The least time between two codes sent to a number.
+    #[serde(default)]
+    pub send_cooldown: Mode,
+    /// The send windows per number.
+    #[serde(default)]
+    pub sends_per_number: Mode,
+    /// The wrong-guess window per number.
+    #[serde(default)]
+    pub wrong_guesses_per_number: Mode,
     /// BLOCK countries and number overrides.
     #[serde(default)]
     pub country_rules: Mode,
@@ -150,7 +160,7 @@ pub struct Rules {
     pub country_budgets: BTreeMap<String, u32>,
     /// SMS segments the application may send per hour, day and month.
     pub spend_caps: SpendCaps,
-    /// Each pumping rule's mode.
+    /// Each rule's own mode.
     pub modes: RuleModes,
 }
 
@@ -176,7 +186,7 @@ impl Rules {
         }
     }
 
-    /// A pumping rule's mode in force: its own under the top-level one.
+    /// A rule's mode in force: its own under the top-level one.
     pub fn mode_of(&self, rule: fn(&RuleModes) -> Mode) -> Mode {
         rule(&self.modes).under(self.mode)
     }
@@ -523,6 +533,25 @@ mod tests {
         }
         assert!(error(r#"{"modes": {"prefix": "off"}}"#)
             .starts_with("OTP_POLICY.modes.prefix: unknown field"));
+        // The per-number rules are named in modes too; the rest stay enforced.
+        let per_number_policy = Policy::from_json(
+            r#"{"modes": {"sendCooldown": "off", "sendsPerNumber": "monitor", "wrongGuessesPerNumber": "monitor"}}"#,
+        )
+        .unwrap();
+        let per_number = per_number_policy.rules("x");
+        assert_eq!(
+            [
+                per_number.mode_of(|m| m.send_cooldown),
+                per_number.mode_of(|m| m.sends_per_number),
+                per_number.mode_of(|m| m.wrong_guesses_per_number),
+                per_number.mode_of(|m| m.prefix_velocity),
+            ],
+            [Mode::Off, Mode::Monitor, Mode::Monitor, Mode::Enforce]
+        );
+        assert_eq!(
+            error(r#"{"modes": {"sendCooldown": "sometimes"}}"#).split(':').next(),
+            Some("OTP_POLICY.modes.sendCooldown")
+        );
         assert!(error(r#"{"spendCaps": {"week": 1}}"#)
             .starts_with("OTP_POLICY.spendCaps.week: unknown field"));
         assert!(error(r#"{"countries": {"rules": {"US": "DENY"}}}"#)

@@ -18,7 +18,11 @@
 //!   long each time it is blocked again within a week (a week at most).
 //! - **Country budget** (after Authgear's per-country budgets): a country
 //!   whose last hour holds as many unverified sends as its budget is refused
-//!   more until some leave the hour or get verified. The budget is
+//!   more into its prefixes that carry unverified traffic (a send in the
+//!   last hour, fewer than `minVerifiedRatio` of them verified) until some
+//!   leave the hour or get verified; a prefix with no send in the hour, or
+//!   whose codes get verified, is still served, so people signing in are
+//!   not refused for an attack on other prefixes. The budget is
 //!   `countryBudgets`' or max(20, 3 × the most unverified sends of any whole
 //!   hour in the last 7 days).
 
@@ -150,6 +154,16 @@ impl PrefixRecord {
     /// of the prefix), once: the block under way ends unless it began after the
     /// lift, the blocks lifted no longer double the next, and the sends before
     /// the lift (whose unverified codes made the block) no longer count.
+    /// The record as a send sees it with the protect configuration's lift
+    /// at `lifted_ms`, if one is kept (see [`admit_prefix`]).
+    pub fn lifted(&self, lifted_ms: Option<u64>) -> PrefixRecord {
+        let mut record = self.clone();
+        if let Some(lifted_ms) = lifted_ms {
+            record.lift(lifted_ms);
+        }
+        record
+    }
+
     fn lift(&mut self, lifted_ms: u64) {
         if lifted_ms <= self.lifted_ms {
             return;
@@ -354,13 +368,35 @@ pub fn admit_prefix(
     Judged { refusal: None, record: Some(next), figures }
 }
 
-/// A send to `region`'s numbers: refused while the last hour's unverified
-/// sends fill the country's budget. An allowed send is counted.
+/// When the prefix's last hour stops carrying unverified traffic (a send,
+/// fewer than `minVerifiedRatio` of them verified) as its minutes leave it,
+/// if it carries some now.
+fn unverified_until(rules: &Rules, prefix: &PrefixRecord, now_ms: u64) -> Option<u64> {
+    let minutes = prefix.pruned(now_ms).minutes;
+    let carries = |from: u32| {
+        let (sends, verified) = totals(&minutes, from);
+        sends > 0 && f64::from(verified) < rules.min_verified_ratio * f64::from(sends)
+    };
+    if !carries(0) {
+        return None;
+    }
+    // The oldest minute whose leaving clears it (the last one's always does).
+    minutes.iter().find(|b| !carries(b.0 + 1)).map(|b| (u64::from(b.0) + 60) * MINUTE_MS)
+}
+
+/// A send to `region`'s numbers, into the prefix whose counters are
+/// `prefix` (as read for [`admit_prefix`]; None: not known, so it counts as
+/// carrying unverified traffic). While the last hour's unverified sends fill
+/// the country's budget, a send is refused into a prefix that carries
+/// unverified traffic (a send in the last hour, fewer than
+/// `minVerifiedRatio` of them verified); a prefix with no send in the hour,
+/// or whose codes get verified, is still served. An allowed send is counted.
 pub fn admit_country(
     rules: &Rules,
     mode: Mode,
     region: &str,
     record: &CountryRecord,
+    prefix: Option<(&str, &PrefixRecord)>,
     now_ms: u64,
 ) -> Judged<CountryRecord, CountryFigures> {
     let mut next = record.pruned(now_ms);
@@ -373,7 +409,11 @@ pub fn admit_country(
         return Judged { refusal: None, record: None, figures };
     }
     let mut refusal = None;
-    if unverified >= budget {
+    let prefix_until = match prefix {
+        Some((_, p)) => unverified_until(rules, p, now_ms),
+        None => Some(now_ms + HOUR_MS),
+    };
+    if let (true, Some(prefix_until)) = (unverified >= budget, prefix_until) {
         // The oldest minute whose leaving brings the count under the budget.
         let mut left = unverified;
         let leaving = next.minutes.iter().find(|b| {
@@ -381,7 +421,17 @@ pub fn admit_country(
             left < budget
         });
         let until_ms = leaving.map_or(now_ms + HOUR_MS, |b| (u64::from(b.0) + 60) * MINUTE_MS);
+        // Allowed again when the country is back under its budget, or the
+        // prefix no longer carries unverified traffic, whichever comes first.
+        let until_ms = until_ms.min(prefix_until);
         let retry = seconds_until(until_ms.saturating_sub(now_ms).max(1));
+        let into = match prefix {
+            Some((name, p)) => {
+                let (s, v) = totals(&p.pruned(now_ms).minutes, 0);
+                format!(" (and {v} of the {s} sent to numbers starting {name} were verified)")
+            }
+            None => String::new(),
+        };
         refusal = Some(Refusal {
             rule: Rule::CountryBudget,
             limit: budget,
@@ -390,7 +440,7 @@ pub fn admit_country(
             retry_after_seconds: retry,
             message: format!(
                 "Too many unverified codes sent to {region} numbers: {unverified} in the last \
-                 hour, its budget is {budget}; the next is allowed in {retry} seconds"
+                 hour, its budget is {budget}{into}; the next is allowed in {retry} seconds"
             ),
             mode,
         });
@@ -645,9 +695,24 @@ mod tests {
         assert_eq!(unsend_prefix(&r, T0 + 5 * M), None);
     }
 
+    /// A prefix with one send, not verified, in the minute of `at`.
+    fn unverified_prefix(at: u64) -> PrefixRecord {
+        PrefixRecord { minutes: vec![(index(at, MINUTE_MS), 1, 0)], ..PrefixRecord::default() }
+    }
+
+    /// A send to a US number into a prefix that carries unverified traffic.
+    fn us_country(
+        rules: &Rules,
+        mode: Mode,
+        record: &CountryRecord,
+        at: u64,
+    ) -> Judged<CountryRecord, CountryFigures> {
+        admit_country(rules, mode, "US", record, Some(("+1206555", &unverified_prefix(at))), at)
+    }
+
     fn country_sends(record: &mut CountryRecord, n: u32, at: u64) {
         for i in 0..n {
-            let j = admit_country(&rules(), Mode::Enforce, "US", record, at);
+            let j = us_country(&rules(), Mode::Enforce, record, at);
             assert!(j.allowed(), "send {i}: {:?}", j.refusal);
             *record = j.record.unwrap();
         }
@@ -658,21 +723,96 @@ mod tests {
         let mut c = CountryRecord::default();
         country_sends(&mut c, 10, T0);
         country_sends(&mut c, 10, T0 + 20 * M);
-        let j = admit_country(&rules(), Mode::Enforce, "US", &c, T0 + 30 * M);
+        let j = us_country(&rules(), Mode::Enforce, &c, T0 + 30 * M);
         let r = j.refusal.unwrap();
         assert_eq!((r.rule, r.count, r.limit), (Rule::CountryBudget, 20, 20));
         // Back under when the first minute's 10 leave, at T0 + 60 minutes.
         assert_eq!(r.retry_after_seconds, 30 * 60);
         assert_eq!(
             r.message,
-            "Too many unverified codes sent to US numbers: 20 in the last hour, its budget is 20; \
-             the next is allowed in 1800 seconds"
+            "Too many unverified codes sent to US numbers: 20 in the last hour, its budget is 20 \
+             (and 0 of the 1 sent to numbers starting +1206555 were verified); the next is \
+             allowed in 1800 seconds"
         );
-        assert!(!admit_country(&rules(), Mode::Enforce, "US", &c, T0 + 60 * M - 1).allowed());
-        assert!(admit_country(&rules(), Mode::Enforce, "US", &c, T0 + 60 * M).allowed());
+        assert!(!us_country(&rules(), Mode::Enforce, &c, T0 + 60 * M - 1).allowed());
+        assert!(us_country(&rules(), Mode::Enforce, &c, T0 + 60 * M).allowed());
         // Verifying one brings it under at once.
         let v = verified_country(&c, T0 + 20 * M, T0 + 30 * M).unwrap();
-        assert!(admit_country(&rules(), Mode::Enforce, "US", &v, T0 + 30 * M).allowed());
+        assert!(us_country(&rules(), Mode::Enforce, &v, T0 + 30 * M).allowed());
+    }
+
+    #[test]
+    fn over_its_budget_a_country_refuses_only_prefixes_with_unverified_traffic() {
+        let mut c = CountryRecord::default();
+        country_sends(&mut c, 20, T0);
+        let at = T0 + 30 * M;
+        let judge = |p: &PrefixRecord| {
+            admit_country(&rules(), Mode::Enforce, "GB", &c, Some(("+447400000", p)), at)
+        };
+        // A prefix with no send in the hour is served, and counted.
+        let fresh = judge(&PrefixRecord::default());
+        assert!(fresh.allowed(), "{:?}", fresh.refusal);
+        assert_eq!(totals(&fresh.record.unwrap().minutes, 0), (21, 0));
+        // Its sends gone from the hour (the 60th minute back), too.
+        let old = PrefixRecord {
+            minutes: vec![(index(at - 60 * M, MINUTE_MS), 5, 0)],
+            ..PrefixRecord::default()
+        };
+        assert!(judge(&old).allowed(), "a send an hour old has left");
+        let in_hour = PrefixRecord {
+            minutes: vec![(index(at - 59 * M, MINUTE_MS), 5, 0)],
+            ..PrefixRecord::default()
+        };
+        let r = judge(&in_hour).refusal.unwrap();
+        // It no longer carries unverified traffic when that minute leaves, a
+        // minute from now: before the country is back under (T0 + 60 minutes).
+        assert_eq!(
+            (r.rule, r.count, r.limit, r.retry_after_seconds),
+            (Rule::CountryBudget, 20, 20, 60)
+        );
+        assert_eq!(
+            r.message,
+            "Too many unverified codes sent to GB numbers: 20 in the last hour, its budget is 20 \
+             (and 0 of the 5 sent to numbers starting +447400000 were verified); the next is \
+             allowed in 60 seconds"
+        );
+        // At minVerifiedRatio (1 of 5) it is served; one short of it, not.
+        let verified = |sends, v| PrefixRecord {
+            minutes: vec![(index(T0, MINUTE_MS), sends, v)],
+            ..PrefixRecord::default()
+        };
+        assert!(judge(&verified(5, 1)).allowed(), "1 of 5 verified");
+        assert!(judge(&verified(100, 20)).allowed(), "20 of 100 verified");
+        let short = judge(&verified(100, 19)).refusal.unwrap();
+        assert_eq!(short.retry_after_seconds, 30 * 60, "until the country is back under");
+        // One unverified send is enough: an attack spread one number a
+        // prefix gets one SMS per prefix an hour while the country is over.
+        assert!(!judge(&verified(1, 0)).allowed());
+        // A prefix unknown counts as carrying unverified traffic.
+        assert!(!admit_country(&rules(), Mode::Enforce, "GB", &c, None, at).allowed());
+        // Under the budget, any prefix is served.
+        let mut under = CountryRecord::default();
+        country_sends(&mut under, 19, T0);
+        let j = admit_country(
+            &rules(),
+            Mode::Enforce,
+            "GB",
+            &under,
+            Some(("+447400000", &verified(50, 0))),
+            at,
+        );
+        assert!(j.allowed(), "{:?}", j.refusal);
+        // Monitor serves the attacked prefix and says what enforce would do.
+        let j = admit_country(
+            &rules(),
+            Mode::Monitor,
+            "GB",
+            &c,
+            Some(("+447400000", &verified(1, 0))),
+            at,
+        );
+        assert!(j.allowed());
+        assert_eq!(j.refusal.unwrap().mode, Mode::Monitor);
     }
 
     #[test]
@@ -680,28 +820,22 @@ mod tests {
         let mut c = CountryRecord::default();
         country_sends(&mut c, 15, T0); // 15 unverified in hour 0
                                        // An hour later the budget is max(20, 45).
-        let j = admit_country(&rules(), Mode::Enforce, "US", &c, T0 + H);
+        let j = us_country(&rules(), Mode::Enforce, &c, T0 + H);
         assert_eq!(j.figures.budget, 45);
         // The current hour doesn't teach itself: within hour 0 it is 20.
-        assert_eq!(admit_country(&rules(), Mode::Enforce, "US", &c, T0 + H - 1).figures.budget, 20);
+        assert_eq!(us_country(&rules(), Mode::Enforce, &c, T0 + H - 1).figures.budget, 20);
         // After 7 days hour 0 has left.
-        assert_eq!(
-            admit_country(&rules(), Mode::Enforce, "US", &c, T0 + 7 * 24 * H).figures.budget,
-            45
-        );
-        assert_eq!(
-            admit_country(&rules(), Mode::Enforce, "US", &c, T0 + 7 * 24 * H + H).figures.budget,
-            20
-        );
+        assert_eq!(us_country(&rules(), Mode::Enforce, &c, T0 + 7 * 24 * H).figures.budget, 45);
+        assert_eq!(us_country(&rules(), Mode::Enforce, &c, T0 + 7 * 24 * H + H).figures.budget, 20);
         // Codes verified are no longer unverified: 10 of 15 left, so 30.
         let mut v = c.clone();
         for _ in 0..5 {
             v = verified_country(&v, T0, T0 + 10 * S).unwrap();
         }
-        assert_eq!(admit_country(&rules(), Mode::Enforce, "US", &v, T0 + H).figures.budget, 30);
+        assert_eq!(us_country(&rules(), Mode::Enforce, &v, T0 + H).figures.budget, 30);
         // A fixed budget replaces the learnt one.
         let fixed = Rules { country_budgets: [("US".to_owned(), 3)].into(), ..rules() };
-        let j = admit_country(&fixed, Mode::Enforce, "US", &c, T0 + H);
+        let j = us_country(&fixed, Mode::Enforce, &c, T0 + H);
         assert_eq!(j.figures.budget, 3);
     }
 
@@ -720,7 +854,7 @@ mod tests {
         // A week of traffic every minute stays bounded: 60 minute buckets, 169 hours.
         let mut c = CountryRecord::default();
         for minute in 0..(8 * 24 * 60) {
-            c = admit_country(&rules(), Mode::Monitor, "US", &c, T0 + minute * M).record.unwrap();
+            c = us_country(&rules(), Mode::Monitor, &c, T0 + minute * M).record.unwrap();
         }
         assert_eq!((c.minutes.len(), c.hours.len()), (60, 169));
         assert_eq!(c.first_hour as u64, (T0 + 8 * 24 * H - M) / H - 168);

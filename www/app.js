@@ -61,6 +61,7 @@ async function main() {
   defaultRules = probe.policy;
   probe.free();
   $("sendCooldownSeconds").placeholder = `${defaultRules.sendCooldownSeconds} (default)`;
+  $("prefixSends").placeholder = `${defaultRules.prefixSends} (default)`;
 
   const apiHere = await localApiAvailable();
   const apiRadio = document.querySelector('input[name="mode"][value="api"]');
@@ -133,6 +134,7 @@ async function useMode(kind) {
   $("wire").textContent = `Nothing called yet. Requests use ApplicationId ${APPLICATION_ID}; any id works.`;
   $("thread").replaceChildren();
   renderStatus();
+  await renderDecisions();
   renderLimits();
   await refreshThread();
 }
@@ -187,6 +189,9 @@ const SETTING_FIELDS = [
   ["webOtpDomain", ".webOtpDomain"],
 ];
 
+/** The OTP_POLICY members the protection fields set (besides mode), each its field's id. */
+const POLICY_FIELDS = ["sendCooldownSeconds", "prefixSends"];
+
 /** The OTP_TEMPLATES setting the fields make, for this page's application id. */
 function messageSetting(language) {
   const app = {};
@@ -203,6 +208,8 @@ function policySetting() {
   const policy = { mode };
   const cooldown = $("sendCooldownSeconds").value;
   if (cooldown !== "") policy.sendCooldownSeconds = asNumber(cooldown);
+  const prefixSends = $("prefixSends").value;
+  if (prefixSends !== "") policy.prefixSends = asNumber(prefixSends);
   return policy;
 }
 
@@ -231,13 +238,13 @@ function configure(language) {
       const path = line.slice(0, at);
       const field =
         error.field === "OTP_POLICY"
-          ? (path.endsWith(".sendCooldownSeconds") ? "sendCooldownSeconds" : "protection")
+          ? (POLICY_FIELDS.find((name) => path.endsWith(`.${name}`)) ?? "protection")
           : (SETTING_FIELDS.find(([, end]) => path.includes(end))?.[0] ?? "settings");
       return { field, message: line.slice(at + 2) };
     });
   }
   session.setting = { key, problems };
-  for (const name of [...SETTING_FIELDS.map(([name]) => name), "sendCooldownSeconds"]) {
+  for (const name of [...SETTING_FIELDS.map(([name]) => name), ...POLICY_FIELDS]) {
     const message = problems.filter((p) => p.field === name).map((p) => p.message).join(" ");
     showFieldError(name, message || undefined);
   }
@@ -306,7 +313,7 @@ async function onSend(event) {
   const { parameters, checked, errors } = validateForm();
   if (errors.length) {
     setStatus(`Not sent: ${plural(errors.length, "parameter")} to fix first.`, "error");
-    const first = [...FIELDS, ...SETTING_FIELDS.map(([name]) => name), "sendCooldownSeconds"].find((name) => $(name).hasAttribute("aria-invalid"));
+    const first = [...FIELDS, ...SETTING_FIELDS.map(([name]) => name), ...POLICY_FIELDS].find((name) => $(name).hasAttribute("aria-invalid"));
     if (first) $(first).focus();
     return;
   }
@@ -344,6 +351,7 @@ async function onSend(event) {
     renderStatus();
     renderLimits();
     await refreshThread();
+    await renderDecisions();
     setStatus(`Sent to ${checked.DestinationIdentity}.`, "ok");
     // On a narrow screen the phone is below the form: bring it up. Typing goes to Otp.
     const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -361,6 +369,7 @@ async function onSend(event) {
       };
       if (current === session) renderLimits();
     }
+    if (current === session) await renderDecisions();
     setStatus(`${error.name}: ${error.message}${retryAfter(error)}`, "error");
   } finally {
     button.disabled = false;
@@ -480,6 +489,116 @@ function renderLimits() {
       ? "Over HTTP, a send answers only Pinpoint's MessageResponse, with no room for the sends left: this is what the 429's message and Retry-After header say, which is all the local API tells."
       : "From the engine's decision on this number, as OtpService's onStanding hears it.";
   tick();
+}
+
+// ---- Decisions on the last sends -------------------------------------------
+
+/** The rules of a protected send, in the core's order: the columns after Outcome. */
+const DECISION_COLUMNS = [
+  ["ruleSet", ruleSetFigures],
+  ["number", numberFigures],
+  ["prefix", prefixFigures],
+  ["country", countryFigures],
+  ["spend", spendFigures],
+];
+
+/**
+ * The last protected sends' decisions, newest first, as the service's
+ * onDecision heard them (in the page) or GET /_dev/decisions answers (the
+ * local API). Each rule's cell says whether it passed, refused or only
+ * monitored, with what it saw; nothing here decides anything.
+ */
+async function renderDecisions() {
+  const current = session;
+  let decisions;
+  try {
+    decisions = await current.backend.decisions();
+  } catch (error) {
+    decisions = [];
+    if (current === session) $("decisions-status").textContent = `The decisions could not be read: ${error.message}`;
+    return;
+  }
+  if (current !== session) return;
+  $("decisions-note").textContent =
+    current.backend.kind === "api"
+      ? "What the local API decided on its last protected sends (GET /_dev/decisions, loopback only, kept in memory; none while the server runs without OTP_POLICY)."
+      : "What OtpService's onDecision heard on the last protected sends in this page (a send while mode is off is judged by no rule, and not listed).";
+  $("decisions-body").replaceChildren(...decisions.map(decisionRow));
+  const [last] = decisions;
+  $("decisions-status").textContent = last ? `Last decision: ${outcomeWords(last)}.` : "No protected send yet.";
+}
+
+function decisionRow(decision) {
+  const row = el("tr", { className: `decision ${decision.outcome}` });
+  const time = new Date(decision.atMs).toISOString().slice(11, 19);
+  row.append(
+    el("td", { textContent: `${time} UTC` }),
+    el("td", { className: "hash", textContent: `${decision.number.slice(0, 12)}…`, title: decision.number }),
+    el("th", { scope: "row", textContent: outcomeWords(decision) }),
+  );
+  for (const [name, figures] of DECISION_COLUMNS) {
+    const check = decision.checks.find((c) => c.check === name);
+    const cell = el("td", { className: `rule ${checkState(check)}` });
+    cell.dataset.check = name;
+    cell.append(el("strong", { className: "state", textContent: checkState(check) }));
+    if (check) {
+      const seen = figures(check);
+      if (seen) cell.append(el("span", { className: "figures", textContent: seen }));
+      if (check.refusal) cell.append(el("span", { className: "message", textContent: refusalWords(check.refusal) }));
+    }
+    row.append(cell);
+  }
+  return row;
+}
+
+/** passed, refused, monitored (would have refused), or not judged (a rule before it refused, or it is off). */
+function checkState(check) {
+  if (!check) return "not judged";
+  if (!check.refusal) return "passed";
+  return check.refusal.mode === "enforce" ? "refused" : "monitored";
+}
+
+function outcomeWords(decision) {
+  const deciding = decision.checks.find((c) => c.refusal?.mode === "enforce")?.refusal;
+  if (decision.outcome === "allowed") {
+    const monitored = decision.checks.filter((c) => c.refusal).map((c) => c.refusal.rule);
+    return monitored.length ? `sent; ${monitored.join(", ")} only monitored` : "sent";
+  }
+  return `${decision.outcome} by ${deciding?.rule ?? "a rule"}`;
+}
+
+function refusalWords(refusal) {
+  const how = refusal.mode === "enforce" ? "Refused" : "Would refuse (monitor)";
+  return `${how}: ${refusal.message} (Retry-After: ${refusal.retryAfterSeconds} s; ${refusal.count} counted, limit ${refusal.limit} per ${duration(refusal.windowSeconds)})`;
+}
+
+const SOURCES = { numberOverride: "number override", countryRule: "country rule", countryDefault: "default country rule" };
+const ORIGINS = { stored: "protect configuration", policy: "OTP_POLICY", builtIn: "built-in" };
+
+function ruleSetFigures({ verdict, region }) {
+  return `${verdict.action}: ${SOURCES[verdict.source]} (${ORIGINS[verdict.origin]}); region ${region ?? "unknown"}`;
+}
+
+function numberFigures({ standing }) {
+  if (!standing) return "";
+  const windows = standing.windows.map((w) => `${w.count} of ${w.limit} per ${duration(w.windowSeconds)}`);
+  return [...windows, `next send in ${standing.nextSendInSeconds} s`].join("; ");
+}
+
+function prefixFigures({ prefix }) {
+  if (!prefix) return "";
+  const blocked = prefix.blockedUntilMs === undefined ? "not blocked" : `blocked until ${new Date(prefix.blockedUntilMs).toISOString().slice(0, 19)}Z`;
+  return `${prefix.prefix}: ${prefix.sends} sends, ${prefix.verified} verified, ratio ${prefix.ratio}; ${blocked}`;
+}
+
+function countryFigures({ country }) {
+  if (!country) return "";
+  return `${country.region}: ${country.unverified} unverified of a budget of ${country.budget} (${country.sends} sends)`;
+}
+
+function spendFigures({ spend }) {
+  if (!spend) return "";
+  return `segments: ${spend.hour} this hour, ${spend.day} today, ${spend.month} this month; this send ${spend.segments}`;
 }
 
 /** ", Retry-After: 28 s." when the answer had one. */

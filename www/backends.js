@@ -3,6 +3,8 @@
 //   verify(parameters) -> { valid, reason?, attemptsLeft?, standing?, call }
 // A refusal throws, with `retryAfterSeconds` (and `standing`, in the page).
 //   messages()        -> the inbox, as GET /_dev/sms answers it
+//   decisions()       -> the last protected sends' decisions, newest first, as
+//                        OtpService's onDecision hears them (GET /_dev/decisions)
 //   preview(parameters, otp) -> the SMS text a send would make, as far as the page knows it
 // Every decision is the wasm module's; this file only moves requests, records
 // and messages. `call` is what was asked and answered, for the page to show.
@@ -13,6 +15,9 @@ export const APPLICATION_ID = "edge-otp-demo";
 /** What local AWS emulators use, and what `npm start` accepts. */
 const DEV_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 const REGION = "us-east-1";
+
+/** The decisions the page keeps, as many as the local API's /_dev/decisions does. */
+const DECISIONS_KEPT = 20;
 
 /**
  * Everything in this page: the engine, a MemoryStore and a DevInbox, under a
@@ -31,6 +36,7 @@ export function browserBackend({ OtpEngine, OtpService, MemoryStore, DevInbox, v
   let service = null; // an OtpService while a policy is set
   const store = new MemoryStore();
   const inbox = new DevInbox();
+  const decisions = []; // what the service's onDecision heard, newest first
   let protection; // the service's last "protection" log event: what a rule said (refused, or only monitored)
   const noteEvent = (event) => {
     if (event.event === "protection") protection = event;
@@ -96,16 +102,26 @@ export function browserBackend({ OtpEngine, OtpService, MemoryStore, DevInbox, v
     async messages() {
       return inbox.messages();
     },
+
+    async decisions() {
+      return [...decisions];
+    },
   };
+
+  /** Keeps the last DECISIONS_KEPT decisions, as the local API's /_dev/decisions does. */
+  function onDecision(decision) {
+    decisions.unshift(decision);
+    decisions.length = Math.min(decisions.length, DECISIONS_KEPT);
+  }
 
   /** OtpService.send, and what its onStanding heard, refused or not. */
   async function protectedSend(parameters) {
     let standing;
     protection = undefined;
-    const request = `service.send(${json(APPLICATION_ID)}, ${json(parameters, 2)}, { onStanding })`;
+    const request = `service.send(${json(APPLICATION_ID)}, ${json(parameters, 2)}, { onStanding, onDecision })`;
     let answer;
     try {
-      answer = await service.send(APPLICATION_ID, parameters, { onStanding: (heard) => (standing = heard) });
+      answer = await service.send(APPLICATION_ID, parameters, { onStanding: (heard) => (standing = heard), onDecision });
     } catch (error) {
       const heard = standing ? `\n\nonStanding heard ${json(standing, 2)}` : "";
       const retry = error.retryAfterSeconds === undefined ? "" : ` (retryAfterSeconds: ${error.retryAfterSeconds})`;
@@ -198,6 +214,13 @@ export function apiBackend({ signRequest, render }) {
   return {
     kind: "api",
     messages,
+
+    /** What the server decided on its last protected sends (kept only under `npm start`). */
+    async decisions() {
+      const response = await fetch("/_dev/decisions", { headers: { accept: "application/json" } });
+      if (!response.ok) throw new Error(`GET /_dev/decisions answered ${response.status}`);
+      return (await response.json()).decisions;
+    },
 
     /** The default message: the server's own OTP_TEMPLATES may change it, and the page can't see them. */
     preview(parameters, otp) {

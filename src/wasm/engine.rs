@@ -155,6 +155,7 @@ impl Engine {
             application_id: application_id.to_owned(),
             params,
             issued: RefCell::new(None),
+            prefix_record: RefCell::new(None),
             shared: Rc::clone(&self.shared),
         })
     }
@@ -485,6 +486,9 @@ pub struct Sending {
     block: RefCell<Option<PrefixBlock>>,
     /// The record the last `issue` made: what `confirm` and `withdraw` look for.
     issued: RefCell<Option<String>>,
+    /// The prefix's counters as the last `admitPrefix` read them: the
+    /// country budget refuses only prefixes that carry unverified traffic.
+    prefix_record: RefCell<Option<PrefixRecord>>,
 }
 
 impl Sending {
@@ -632,8 +636,22 @@ impl Sending {
         let record = PrefixRecord::decode(record.as_deref()).map_err(to_js_error)?;
         let prefix = pumping::prefix_of(&self.params.destination_identity);
         let mode = self.pumping_mode(|m| m.prefix_velocity);
-        let j =
-            pumping::admit_prefix(&self.rules, mode, prefix, &record, self.lifted_ms.get(), now_ms);
+        // With its own rule off, the prefix is still counted (as monitor
+        // does) while the country budget looks at it.
+        let counting = if mode == Mode::Off && self.pumping_mode(|m| m.country_budget) != Mode::Off
+        {
+            Mode::Monitor
+        } else {
+            mode
+        };
+        let lifted_ms = self.lifted_ms.get();
+        let mut j =
+            pumping::admit_prefix(&self.rules, counting, prefix, &record, lifted_ms, now_ms);
+        if mode == Mode::Off {
+            j.refusal = None;
+        }
+        // As the country budget must see it: without the sends a lift forgave.
+        *self.prefix_record.borrow_mut() = Some(record.lifted(lifted_ms));
         let block = j.started_block().map(|r| PrefixBlock {
             prefix: prefix.to_owned(),
             region: self.region.map(str::to_owned),
@@ -673,7 +691,10 @@ impl Sending {
     }
 
     /// May one more code go to the number's country? `record` is what the
-    /// store holds under `countryKey`.
+    /// store holds under `countryKey`. Over its budget, a country refuses
+    /// only prefixes that carry unverified traffic, as `admitPrefix` read
+    /// the prefix's counters (call it first; without it, every send over the
+    /// budget is refused).
     #[wasm_bindgen(js_name = admitCountry, unchecked_return_type = "Admission")]
     pub fn admit_country(
         &self,
@@ -684,7 +705,11 @@ impl Sending {
         let record = CountryRecord::decode(record.as_deref()).map_err(to_js_error)?;
         let region = self.region.unwrap_or(UNKNOWN_REGION);
         let mode = self.pumping_mode(|m| m.country_budget);
-        let j = pumping::admit_country(&self.rules, mode, region, &record, now_ms);
+        let prefix_record = self.prefix_record.borrow();
+        let prefix = prefix_record
+            .as_ref()
+            .map(|p| (pumping::prefix_of(&self.params.destination_identity), p));
+        let j = pumping::admit_country(&self.rules, mode, region, &record, prefix, now_ms);
         to_js(&Admission {
             standing: None,
             allowed: j.allowed(),

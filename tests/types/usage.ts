@@ -151,6 +151,7 @@ void [encoding, tags, body];
 
 // The service, its stores and transports, and the HTTP handler.
 import {
+  DevDecisions,
   DevInbox,
   DurableObjectStore,
   MemoryStore,
@@ -162,12 +163,14 @@ import {
   transportFromEnv,
   type DevMessage,
   type FetchHandler,
+  type SendDecision,
   type MessageResponse,
   type OtpStore,
   type VerificationResponse,
 } from "edge-otp";
 
 const inbox = new DevInbox({ print: (line) => console.log(line), limit: 10 });
+const decisions = new DevDecisions({ limit: 20 });
 const service = new OtpService({
   secret: "a test secret of thirty-two byte",
   store: new MemoryStore({ clock: () => Date.now() }),
@@ -198,6 +201,21 @@ async function serviceFlow(): Promise<void> {
       void [left, wait, counts];
     },
   });
+  // The whole decision: each rule judged, with what it saw and its refusal.
+  await service.send("app", '{"Channel":"SMS"}', {
+    onDecision: (decision: SendDecision) => {
+      const outcome: "allowed" | "refused" | "blocked" = decision.outcome;
+      for (const check of decision.checks) {
+        if (check.check === "prefix") void (check.prefix?.ratio satisfies number | undefined);
+        if (check.check === "ruleSet") void (check.verdict.action satisfies string);
+        // @ts-expect-error only the country check carries the country's figures
+        if (check.check === "spend") void check.country;
+        void check.refusal?.retryAfterSeconds;
+      }
+      decisions.add(decision);
+      void outcome;
+    },
+  });
   await service.verify("app", '{"Otp":"1"}', {
     onStanding: (standing) => void (standing.wrongGuessesLeft satisfies number),
     onStep: (step) => void (step.reason satisfies "Valid" | "Mismatch" | "Expired" | "AttemptsExhausted" | "NotFound"),
@@ -220,6 +238,7 @@ const handler: FetchHandler = createHandler({
   credentials: { test: "test" },
   applicationIds: ["app"],
   devInbox: inbox,
+  devDecisions: decisions,
   devClock: { offsetMs: 0 },
   staticFiles: async () => new Response("", { status: 404 }),
 });

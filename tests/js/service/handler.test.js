@@ -6,6 +6,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   DEV_DEFAULTS,
+  DevDecisions,
   DevInbox,
   MemoryStore,
   OtpService,
@@ -211,7 +212,7 @@ describe("fromEnv", () => {
     await expectError(assert, await handler(sign("/v1/apps/app-c/otp", { accessKeyId: "AKID1", secretAccessKey: "one" })), 404, "NotFoundException");
     // The dev defaults mean nothing here.
     await expectError(assert, await handler(sign("/v1/apps/app-a/otp", { accessKeyId: "test", secretAccessKey: "test" })), 403, "ForbiddenException");
-    for (const path of ["/_dev/sms", "/_dev/clock"]) {
+    for (const path of ["/_dev/sms", "/_dev/clock", "/_dev/decisions"]) {
       await expectError(assert, await handler(new Request(new URL(path, BASE))), 404, "NotFoundException");
       await expectError(assert, await handler(post(path, { offsetMs: 3_600_000 })), 404, "NotFoundException");
     }
@@ -245,11 +246,12 @@ describe("fromEnv", () => {
       handler(new Request(`${origin}/_dev/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ offsetMs }) }));
     for (const origin of ["http://127.0.0.1:8787", "http://localhost", "http://[::1]:9000", "http://LOCALHOST:1"]) {
       assert.deepEqual(await (await handler(new Request(`${origin}/_dev/sms`))).json(), { messages: [] }, origin);
+      assert.deepEqual(await (await handler(new Request(`${origin}/_dev/decisions`))).json(), { decisions: [] }, origin);
       assert.deepEqual(await (await setClock(origin, -5)).json(), { offsetMs: -5 }, origin);
     }
     // Any other host (a LAN address, a rebound DNS name) finds nothing there.
     for (const origin of [BASE, "http://127.0.0.2:8787", "http://localhost.evil.test", "http://192.168.1.10:8787", "http://[::2]"]) {
-      for (const request of [new Request(`${origin}/_dev/sms`), new Request(`${origin}/_dev/clock`)]) {
+      for (const request of [new Request(`${origin}/_dev/sms`), new Request(`${origin}/_dev/clock`), new Request(`${origin}/_dev/decisions`)]) {
         await expectError(assert, await handler(request), 404, "NotFoundException", `No such resource: ${new URL(request.url).pathname}`);
       }
       await expectError(assert, await setClock(origin, 60_000), 404, "NotFoundException");
@@ -258,6 +260,51 @@ describe("fromEnv", () => {
     const rebound = new Request("http://127.0.0.1:8787/_dev/sms", { headers: { host: "attacker.example:8787" } });
     await expectError(assert, await handler(rebound), 404, "NotFoundException");
     assert.deepEqual(await (await handler(new Request("http://127.0.0.1:8787/_dev/clock"))).json(), { offsetMs: -5 });
+  });
+
+  test("DEV_MODE with OTP_POLICY: GET /_dev/decisions lists the last sends' decisions, each rule's figures, no number", async () => {
+    const { handler } = fromEnv(
+      { DEV_MODE: "true", OTP_POLICY: '{"mode":"enforce","sendCooldownSeconds":0,"prefixSends":1}' },
+      { store: new MemoryStore(), log: quiet },
+    );
+    const origin = "http://127.0.0.1:8787";
+    const send = (DestinationIdentity) => {
+      const url = new URL("/v1/apps/demo/otp", origin);
+      const bytes = new TextEncoder().encode(JSON.stringify({ ...PARAMS, DestinationIdentity }));
+      const headers = [["content-type", "application/json"], ["host", url.host]];
+      const added = signRequest({ method: "POST", host: url.host, path: url.pathname, query: "", headers }, bytes, { accessKeyId: "test", secretAccessKey: "test" }, "us-east-1", "mobiletargeting");
+      return handler(new Request(url, { method: "POST", headers: [...headers, ...added], body: bytes }));
+    };
+    assert.equal((await send("+12065550007")).status, 200);
+    const refused = await expectError(assert, await send("+12065550008"), 429, "TooManyRequestsException");
+    const response = await handler(new Request(`${origin}/_dev/decisions`));
+    assert.equal(response.headers.get("content-type"), "application/json");
+    const text = await response.text();
+    assert.doesNotMatch(text, /2065550007|2065550008/, "numbers only as keyed hashes");
+    const { decisions } = JSON.parse(text);
+    assert.deepEqual(decisions.map((d) => d.outcome), ["refused", "allowed"], "newest first");
+    assert.match(decisions[0].number, /^num_/);
+    assert.notEqual(decisions[0].number, decisions[1].number);
+    assert.deepEqual(decisions[0].checks.map((c) => [c.check, c.refusal?.rule]), [["ruleSet", undefined], ["number", undefined], ["prefix", "prefixVelocity"]]);
+    const prefix = decisions[0].checks[2];
+    assert.deepEqual(prefix.prefix, { prefix: "+12065550", sends: 1, verified: 0, ratio: 0, blockedUntilMs: prefix.prefix.blockedUntilMs });
+    assert.equal(prefix.prefix.blockedUntilMs, decisions[0].atMs + 12 * 3600_000);
+    assert.deepEqual(
+      { ...prefix.refusal, message: undefined },
+      { rule: "prefixVelocity", mode: "enforce", limit: 1, count: 1, windowSeconds: 3600, retryAfterSeconds: 43200, message: undefined },
+    );
+    assert.equal(prefix.refusal.message, refused.Message, "the client's own message");
+    assert.deepEqual(decisions[1].checks.map((c) => [c.check, c.refusal]), [["ruleSet", undefined], ["number", undefined], ["prefix", undefined], ["country", undefined]]);
+    assert.deepEqual(decisions[1].checks[3].country, { region: "US", sends: 0, unverified: 0, budget: 20 });
+    assert.deepEqual(decisions[1].checks[0].verdict, { action: "FILTER", source: "countryDefault", origin: "builtIn" });
+    await expectError(assert, await handler(new Request(`${origin}/_dev/decisions`, { method: "POST" })), 405, "MethodNotAllowedException", "Use GET on /_dev/decisions.");
+  });
+
+  test("DevDecisions keeps the last ones only, newest first", () => {
+    const kept = new DevDecisions({ limit: 2 });
+    for (const n of [1, 2, 3]) kept.add({ n });
+    assert.deepEqual(kept.decisions(), [{ n: 3 }, { n: 2 }]);
+    assert.throws(() => new DevDecisions({ limit: 0 }), TypeError);
   });
 
   test("POST /_dev/clock takes only Content-Type: application/json (400 otherwise)", async () => {

@@ -3,13 +3,16 @@
 // play) runs sends, verifies, bad input, delivery failures, store failures,
 // a corrupt record and a bug, with every console line captured. No code,
 // phone number, OTP_SECRET or SigV4 secret key may appear in any of it, and
-// every 500 is logged exactly once, with its cause.
+// every 500 is logged exactly once, with its cause. Then a protected run
+// (pumping refusals, a country budget, a BLOCK, an impossible length, a
+// cooldown) and a host's own transport, store and callback whose errors
+// quote the number: the number stays out of the log there too.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { inspect } from "node:util";
-import { MemoryStore, fromEnv, signRequest } from "edge-otp";
+import { MemoryStore, OtpService, fromEnv, signRequest } from "edge-otp";
 
 const BASE = "https://otp.example.com";
 const APP = "log-app";
@@ -211,4 +214,98 @@ test("a whole flow's logs hold no code, number or secret, and each 500 once with
   // Delivery failures are logged as outcomes only.
   const sends = events.filter((e) => e.event === "send").map((e) => e.status);
   assert.equal(sends.filter((s) => s === "TEMPORARY_FAILURE").length, 3);
+});
+
+/** Asserts that no `numbers` (with its + or without) is in `log`, naming the line that has one. */
+function assertNoNumbers(lines, numbers) {
+  const log = lines.join("\n");
+  for (const number of numbers) {
+    for (const value of [number, number.slice(1)]) {
+      assert.ok(!log.includes(value), `a phone number (${value}) is in the log:\n${lines.find((line) => line.includes(value))}`);
+    }
+  }
+}
+
+test("a protected run's logs name the prefix and region of a refusal, never the number", { timeout: 60_000 }, async () => {
+  const numbers = [];
+  const events = [];
+  const lines = await captureConsole(async () => {
+    const { handler } = fromEnv(
+      {
+        OTP_SECRET,
+        ACCESS_KEYS: `AKIDLOGONE:${KEYS.AKIDLOGONE}`,
+        APPLICATION_IDS: APP,
+        SMS_TRANSPORT: "webhook",
+        SMS_WEBHOOK_URL: `${origin}/sms`,
+        SMS_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        OTP_POLICY: JSON.stringify({ countries: { rules: { CU: "BLOCK" } }, countryBudgets: { GB: 2 } }),
+      },
+      { store: new MemoryStore() },
+    );
+    const send = async (to, ReferenceId) => {
+      numbers.push(to);
+      const url = new URL(`/v1/apps/${APP}/otp`, BASE);
+      const body = new TextEncoder().encode(JSON.stringify({
+        Channel: "SMS", BrandName: "ExampleCorp", OriginationIdentity: "+18555550142", DestinationIdentity: to, ReferenceId,
+      }));
+      const headers = [["content-type", "application/json"], ["host", url.host]];
+      const signature = signRequest({ method: "POST", host: url.host, path: url.pathname, query: "", headers }, body, { accessKeyId: "AKIDLOGONE", secretAccessKey: KEYS.AKIDLOGONE }, "us-east-1", "mobiletargeting");
+      const response = await handler(new Request(url, { method: "POST", headers: [...headers, ...signature], body }));
+      const json = await response.json();
+      return { status: response.status, json, message: json.Message ?? Object.values(json.Result ?? {})[0]?.StatusMessage };
+    };
+    // Pumping one prefix: 10 go, the 11th blocks it, the 12th is refused while blocked.
+    for (let i = 0; i < 12; i++) {
+      const answer = await send(`+1206555${String(100 + i).padStart(4, "0")}`, `pump-${i}`);
+      assert.equal(answer.status, i < 10 ? 200 : 429, JSON.stringify(answer.json));
+    }
+    // A country budget of 2 GB codes: a third into a prefix with an unverified send is refused.
+    assert.equal((await send("+447400000001", "gb-1")).status, 200);
+    assert.equal((await send("+447400001001", "gb-2")).status, 200);
+    assert.match((await send("+447400000002", "gb-3")).message, /^Too many unverified codes sent to GB numbers/);
+    // A BLOCK country, an impossible length, a cooldown: each answer quotes the number or not, the log never.
+    assert.match((await send("+5351234569", "cu")).message, /^Not sent: /);
+    const short = await send("+120655501", "short");
+    assert.equal(short.status, 400);
+    assert.ok(short.message.includes("+120655501"), short.message);
+    assert.equal((await send("+447700900123", "again-1")).status, 200);
+    assert.equal((await send("+447700900123", "again-2")).status, 429);
+  });
+  for (const line of lines.filter((l) => l.startsWith("{"))) events.push(JSON.parse(line));
+  const refusals = events.filter((e) => e.event === "protection" && e.refused).map((e) => e.rule);
+  assert.deepEqual(refusals, ["prefixVelocity", "prefixVelocity", "countryBudget", "countryRules", "sendCooldown"]);
+  assert.ok(events.some((e) => e.prefix?.prefix === "+12065550"), "the prefix may show");
+  assertNoNumbers(lines, numbers);
+});
+
+test("a host's transport, store and callback that quote the number in their errors don't put it in the log", async () => {
+  const number = "+12065550199";
+  const events = [];
+  const store = new (class extends MemoryStore {
+    failing = false;
+    async get(key) {
+      if (this.failing) throw new Error(`get ${key} failed while sending to ${number}`);
+      return super.get(key);
+    }
+  })();
+  const transport = {
+    send: async (sms) => {
+      throw new Error(`no route to ${sms.to} (1 206-555-0199)`);
+    },
+  };
+  const service = new OtpService({ secret: OTP_SECRET, store, transport, policy: "{}", log: (e) => events.push(e) });
+  const params = { Channel: "SMS", BrandName: "ExampleCorp", OriginationIdentity: "+18555550142", DestinationIdentity: number, ReferenceId: "host" };
+  const answer = await service.send("app", params, {
+    onStanding: () => {
+      throw new Error(`cannot show standing of ${number}`);
+    },
+  });
+  assert.equal(answer.Result[number].DeliveryStatus, "UNKNOWN_FAILURE");
+  store.failing = true;
+  await assert.rejects(service.send("app", { ...params, ReferenceId: "host-2" }), { name: "InternalServerErrorException" });
+  assert.deepEqual(events.map((e) => e.event), ["callback-error", "transport-error", "send", "store-error"]);
+  assert.equal(events[0].error, "cannot show standing of [number]");
+  assert.equal(events[1].error, "no route to [number] ([number])");
+  assert.match(events[3].error, /^get \S+ failed while sending to \[number\]$/);
+  assertNoNumbers(events.map((e) => JSON.stringify(e)), [number, "+2065550199", "+5550199"]);
 });

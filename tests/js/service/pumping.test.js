@@ -1,7 +1,8 @@
 // SMS pumping protection over signed HTTP, in workerd (`npm start`, Durable
 // Objects) and in Deno (`npm run start:deno`, Deno KV), with OTP_POLICY set
 // and the dev clock pinned to chosen times: prefix velocity judged by
-// verification rate, its 12-hour block and doubling, a country budget,
+// verification rate, its 12-hour block and doubling, a country budget
+// (attacked prefixes refused, fresh and verified ones served),
 // spend caps, country rules and number overrides, monitor mode, and a
 // concurrent burst into one prefix. The exact bounds of each rule are the
 // core's unit tests (src/pumping.rs, src/spend.rs, src/rule_set.rs).
@@ -132,24 +133,42 @@ for (const [runtime, start] of RUNTIMES) {
       assert.equal((await send(server.url, "pump", to(numberIn(0, 612), "again-12"))).response.status, 200);
     });
 
-    test("a country budget: 5 unverified GB codes an hour, then refusals until one is verified", async () => {
+    test("a country budget: over 5 unverified GB codes an hour, attacked prefixes are refused, fresh and verified ones served", async () => {
       await clockAt(server.url, T);
       const sent = [];
+      // One number in each of 5 prefixes (+447400000… to +447400004…), none verified: the budget is full.
       for (let i = 0; i < 5; i++) {
         const number = `+447400${String(i * 1000).padStart(6, "0")}`;
         const answer = await send(server.url, "budget", to(number, `gb-${i}`));
         assert.equal(answer.response.status, 200, JSON.stringify(answer.json));
         sent.push([number, `gb-${i}`, await codeOf(server.url, answer.json)]);
       }
-      const refused = await send(server.url, "budget", to("+447400999999", "gb-5"));
+      // A prefix whose last hour has an unverified send is refused…
+      const refused = await send(server.url, "budget", to("+447400000001", "gb-5"));
       const seconds = retryAfter(refused);
       assert.ok(seconds > 3000 && seconds <= 3600, `Retry-After ${seconds}`);
-      assert.match(refused.json.Message, /^Too many unverified codes sent to GB numbers: 5 in the last hour, its budget is 5; /);
+      assert.match(
+        refused.json.Message,
+        /^Too many unverified codes sent to GB numbers: 5 in the last hour, its budget is 5 \(and 0 of the 1 sent to numbers starting \+447400000 were verified\); /,
+      );
+      // …a prefix of the same country with no send in the hour is served (once: it then carries an unverified send)…
+      assert.equal((await send(server.url, "budget", to("+447400999999", "gb-6"))).response.status, 200);
+      assert.equal((await send(server.url, "budget", to("+447400999998", "gb-7"))).response.status, 429);
+      // …and so is a prefix whose codes get verified, while the country is still over its budget (6 sent, 1 verified).
       const [number, ReferenceId, Otp] = sent[0];
       assert.deepEqual((await verify(server.url, "budget", { ReferenceId, DestinationIdentity: number, Otp })).json, { Valid: true });
-      assert.equal((await send(server.url, "budget", to("+447400999999", "gb-6"))).response.status, 200);
-      const [event] = protectionEvents(server, "budget");
-      assert.deepEqual([event.rule, event.country.region, event.country.unverified, event.country.budget], ["countryBudget", "GB", 5, 5]);
+      const verified = await send(server.url, "budget", to("+447400000002", "gb-8"));
+      assert.equal(verified.response.status, 200, JSON.stringify(verified.json));
+      assert.equal((await send(server.url, "budget", to("+447400001001", "gb-9"))).response.status, 429, "an unverified prefix still is not");
+      const events = protectionEvents(server, "budget");
+      assert.deepEqual(
+        events.map((e) => [e.rule, e.refused, e.country.region, e.country.unverified, e.country.budget, e.prefix.prefix, e.prefix.sends, e.prefix.verified]),
+        [
+          ["countryBudget", true, "GB", 5, 5, "+447400000", 1, 0],
+          ["countryBudget", true, "GB", 6, 5, "+447400999", 1, 0],
+          ["countryBudget", true, "GB", 6, 5, "+447400001", 1, 0],
+        ],
+      );
     });
 
     test("spend caps: 3 segments an hour, 5 a calendar month", async () => {

@@ -124,3 +124,72 @@ test("over HTTP the answers stay Pinpoint's exactly: the standing is in no JSON 
   const verified = await post("verify-otp", { ReferenceId: "standing", DestinationIdentity: PARAMS.DestinationIdentity, Otp: "000000" });
   assert.deepEqual(await verified.json(), { Valid: false });
 });
+
+test("onDecision hears each send's whole decision, the same figures as the log, blocked and monitored too", async () => {
+  const policy = {
+    sendCooldownSeconds: 0, prefixSends: 1,
+    countries: { rules: { CU: "BLOCK" } },
+    spendCaps: { day: 100 },
+    modes: { countryBudget: "monitor" }, countryBudgets: { US: 1 },
+  };
+  const { otp, events, inbox } = service(policy);
+  const heard = [];
+  const send = (DestinationIdentity) => otp.send("app", { ...PARAMS, DestinationIdentity }, { onDecision: (d) => heard.push(d) });
+
+  await send("+12065550007");
+  const [first] = heard;
+  assert.equal(first.outcome, "allowed");
+  assert.equal(first.atMs, T0);
+  assert.equal(first.region, "US");
+  // Every rule judged, in order, each with what it saw.
+  assert.deepEqual(first.checks.map((c) => [c.check, c.refusal]), [
+    ["ruleSet", undefined], ["number", undefined], ["prefix", undefined], ["country", undefined], ["spend", undefined],
+  ]);
+  assert.deepEqual(first.checks[0].verdict, { action: "FILTER", source: "countryDefault", origin: "builtIn" });
+  assert.deepEqual(first.checks[1].standing.windows.map((w) => w.count), [1, 1]);
+  assert.deepEqual(first.checks[2].prefix, { prefix: "+12065550", sends: 0, verified: 0, ratio: 1 });
+  assert.deepEqual(first.checks[3].country, { region: "US", sends: 0, unverified: 0, budget: 1 });
+  assert.deepEqual(first.checks[4].spend, { hour: 0, day: 0, month: 0, segments: 1 });
+  const sendEvent = events.find((e) => e.event === "send");
+  assert.deepEqual(sendEvent.protection.prefix, first.checks[2].prefix, "the send event's figures");
+
+  // Another prefix of the same country: over the country's budget, only monitored.
+  await send("+12065551007");
+  assert.equal(heard[1].outcome, "allowed");
+  const country = heard[1].checks.find((c) => c.check === "country");
+  assert.deepEqual([country.refusal.rule, country.refusal.mode], ["countryBudget", "monitor"]);
+  assert.deepEqual(country.country, { region: "US", sends: 1, unverified: 1, budget: 1 });
+  const logged = events.find((e) => e.event === "protection");
+  assert.equal(logged.rule, "countryBudget");
+  assert.deepEqual(logged.country, country.country, "the log's figures");
+  assert.equal(heard[1].number, logged.number, "the keyed hash the log has");
+
+  // The first prefix's second send is refused: the decision ends at the refusing rule.
+  await assert.rejects(send("+12065550008"), { name: "TooManyRequestsException", retryAfterSeconds: 43200 });
+  assert.equal(heard[2].outcome, "refused");
+  assert.deepEqual(heard[2].checks.map((c) => c.check), ["ruleSet", "number", "prefix"]);
+  assert.deepEqual(heard[2].checks[2].prefix, { prefix: "+12065550", sends: 1, verified: 0, ratio: 0, blockedUntilMs: T0 + 12 * 3600_000 });
+  assert.deepEqual([heard[2].checks[2].refusal.rule, heard[2].checks[2].refusal.mode], ["prefixVelocity", "enforce"]);
+
+  // A BLOCK country: only the rule set judged; the address's answer, no SMS.
+  const blocked = await send("+5372345678");
+  assert.equal(blocked.Result["+5372345678"].DeliveryStatus, "PERMANENT_FAILURE");
+  assert.equal(heard[3].outcome, "blocked");
+  assert.deepEqual(heard[3].checks.map((c) => [c.check, c.region, c.verdict, c.refusal?.rule]), [
+    ["ruleSet", "CU", { action: "BLOCK", source: "countryRule", origin: "policy" }, "countryRules"],
+  ]);
+  assert.equal(inbox.messages().length, 2);
+  assert.doesNotMatch(JSON.stringify(heard), /2065550007|2065551007|2065550008|72345678/, "numbers only as keyed hashes");
+
+  // A host's onDecision that throws changes nothing but a log line.
+  const answer = await otp.send("app", { ...PARAMS, DestinationIdentity: "+447400123456" }, { onDecision: () => { throw new Error("host bug"); } });
+  assert.equal(Object.values(answer.Result)[0].DeliveryStatus, "SUCCESSFUL");
+  assert.ok(events.some((e) => e.event === "callback-error" && e.during === "onDecision"));
+});
+
+test("without a policy there is no decision to hear", async () => {
+  const { otp } = service(undefined);
+  let heard = false;
+  await otp.send("app", PARAMS, { onDecision: () => (heard = true) });
+  assert.equal(heard, false);
+});

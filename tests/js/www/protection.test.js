@@ -3,9 +3,11 @@
 // refused at once with its message and Retry-After (the code already sent
 // still verifying), the cooldown counting down to its end on the page's
 // clock (Playwright's, paused, so every figure shown is exact), monitor, a
-// policy the core refuses, and off as Pinpoint. Then the page under
-// `npm start` with OTP_POLICY set: over HTTP it can show only what a 429
-// says, its message and Retry-After.
+// policy the core refuses, and off as Pinpoint; the decisions table, where
+// a pumped prefix is refused by prefixVelocity with its figures. Then the
+// page under `npm start` with OTP_POLICY set: over HTTP it can show only
+// what a 429 says, its message and Retry-After, and the decisions the dev
+// server kept (GET /_dev/decisions).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -159,11 +161,97 @@ test("the demo page shows the cooldown, the sends left and a refused send", { ti
   }
 });
 
+/** The decisions table's rows, newest first, each as { column header: cell text }. */
+function decisionRows(page) {
+  return page.evaluate(() => {
+    const headers = [...document.querySelectorAll("#decisions-table thead th")].map((th) => th.textContent);
+    return [...document.querySelectorAll("#decisions-body tr")].map((row) =>
+      Object.fromEntries([...row.cells].map((cell, i) => [headers[i], cell.innerText.replace(/\s*\n\s*/g, " | ")])),
+    );
+  });
+}
+
+test("the decisions table shows each rule's figures, and a prefix refused by prefixVelocity", { timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 1200 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  const field = (name) => page.getByLabel(name, { exact: true });
+  const text = (selector) => page.locator(selector).textContent();
+  async function send(number) {
+    await field("DestinationIdentity").fill(number);
+    await page.evaluate(() => (document.getElementById("send-status").textContent = ""));
+    await page.getByRole("button", { name: "Send", exact: true }).click();
+    await page.waitForFunction(() => {
+      const status = document.getElementById("send-status").textContent;
+      return status !== "" && status !== "Sending…";
+    });
+    return text("#send-status");
+  }
+  try {
+    // A fixed date on the page's clock, paused once the page is ready: every time shown is exact.
+    await page.clock.install({ time: Date.UTC(2030, 0, 1, 8, 0, 0) });
+    await page.goto(`${server.url}/www/index.html`);
+    await page.waitForFunction(() => document.documentElement.dataset.ready, null, { timeout: 20_000 });
+    await page.clock.pauseAt(Date.UTC(2030, 0, 1, 9, 0, 0));
+    assert.equal(await text("#decisions-status"), "No protected send yet.");
+    assert.deepEqual(await decisionRows(page), []);
+    assert.equal(await page.locator("#decisions-status").getAttribute("aria-live"), "polite", "updates are announced");
+    assert.deepEqual(
+      await page.locator("#decisions-table thead th").allTextContents(),
+      ["Time", "Number (keyed hash)", "Outcome", "Rule set", "Per number", "Prefix velocity", "Country budget", "Spend caps"],
+    );
+
+    await field("mode").selectOption("enforce");
+    await field("sendCooldownSeconds").fill("0");
+    await field("prefixSends").fill("2");
+    assert.deepEqual(JSON.parse(await text("#policy-json")), { mode: "enforce", sendCooldownSeconds: 0, prefixSends: 2 });
+    assert.equal(await send("+12065550100"), "Sent to +12065550100.");
+    assert.equal(await send("+12065550101"), "Sent to +12065550101.");
+    const expected = "Sends to numbers starting +12065550 are blocked: 0 of the last hour's 2 codes were verified (at least 20% must be); the next is allowed in 43200 seconds";
+    assert.equal(await send("+12065550102"), `TooManyRequestsException: ${expected} (Retry-After: 43200 s)`);
+    assert.equal(await page.locator("#thread .message").count(), 2, "no SMS for the refused send");
+
+    const [refused, second, first] = await decisionRows(page);
+    assert.match(refused["Number (keyed hash)"], /^num_\S{8}…$/, "the keyed hash, never the number");
+    assert.deepEqual({ ...refused, "Number (keyed hash)": undefined }, {
+      Time: "09:00:00 UTC",
+      "Number (keyed hash)": undefined,
+      Outcome: "refused by prefixVelocity",
+      "Rule set": "passed | FILTER: default country rule (built-in); region US",
+      "Per number": "passed | 1 of 5 per 10 minutes; 1 of 20 per 24 hours; next send in 0 s",
+      "Prefix velocity": `refused | +12065550: 2 sends, 0 verified, ratio 0; blocked until 2030-01-01T21:00:00Z | Refused: ${expected} (Retry-After: 43200 s; 2 counted, limit 2 per hour)`,
+      "Country budget": "not judged",
+      "Spend caps": "not judged",
+    });
+    assert.equal(second.Outcome, "sent");
+    assert.equal(second["Prefix velocity"], "passed | +12065550: 1 sends, 0 verified, ratio 0; not blocked");
+    assert.equal(second["Country budget"], "passed | US: 1 unverified of a budget of 20 (1 sends)");
+    assert.equal(first["Prefix velocity"], "passed | +12065550: 0 sends, 0 verified, ratio 1; not blocked");
+    assert.equal(await text("#decisions-status"), "Last decision: refused by prefixVelocity.");
+    await page.screenshot({ path: join(SHOTS, "browser-10-decisions.png"), fullPage: true });
+
+    // Monitor: the prefix's block is only reported; the SMS goes out.
+    await field("mode").selectOption("monitor");
+    assert.equal(await send("+12065550103"), "Sent to +12065550103.");
+    const [monitored] = await decisionRows(page);
+    assert.equal(monitored.Outcome, "sent; prefixVelocity only monitored");
+    assert.match(monitored["Prefix velocity"], /^monitored \| \+12065550: 2 sends, 0 verified, ratio 0; blocked until 2030-01-01T21:00:00Z \| Would refuse \(monitor\): Sends to numbers starting \+12065550 are blocked/);
+    assert.equal((await decisionRows(page)).length, 4);
+    assert.deepEqual(problems, [], "no console error or page error at any point");
+  } finally {
+    await context.close();
+  }
+});
+
 test(
   "under npm start with OTP_POLICY, the page shows a refused send's message and Retry-After, and says that is all HTTP tells",
   { skip: !existsSync(START) && "no scripts/start.js", timeout: 150_000 },
   async (t) => {
-    const service = await startService({ OTP_POLICY: '{"mode":"enforce"}' });
+    const service = await startService({ OTP_POLICY: '{"mode":"enforce","prefixSends":2}' });
     const context = await browser.newContext({ viewport: { width: 1360, height: 1200 } });
     const page = await context.newPage();
     const problems = [];
@@ -218,6 +306,41 @@ test(
         await page.screenshot({ path: join(SHOTS, "api-7-protection-refused.png"), fullPage: true });
         await page.clock.runFor(retryAfter * 1000);
         assert.equal(await text("#next-send"), "now");
+      });
+
+      await t.test("the decisions the dev server kept: the cooldown's refusal, then a prefix refused by prefixVelocity", async () => {
+        const [refusedByCooldown, allowed] = await decisionRows(page);
+        assert.equal(refusedByCooldown.Outcome, "refused by sendCooldown");
+        assert.match(refusedByCooldown["Per number"], /^refused \| 1 of 5 per 10 minutes; 1 of 20 per 24 hours; next send in \d+ s \| Refused: A code was sent to this number \d+ seconds ago/);
+        assert.equal(refusedByCooldown["Prefix velocity"], "not judged");
+        assert.equal(allowed.Outcome, "sent");
+        assert.equal(allowed["Prefix velocity"], "passed | +12065550: 0 sends, 0 verified, ratio 1; not blocked");
+        assert.match(await text("#decisions-note"), /GET \/_dev\/decisions, loopback only/);
+        const number = page.getByLabel("DestinationIdentity", { exact: true });
+        await number.fill("+12065550008");
+        await page.clock.runFor(1_000);
+        assert.equal(await send(), "Sent to +12065550008.");
+        await number.fill("+12065550009");
+        await page.clock.runFor(1_000);
+        const expected = "Sends to numbers starting +12065550 are blocked: 0 of the last hour's 2 codes were verified (at least 20% must be); the next is allowed in 43200 seconds";
+        assert.equal(await send(), `TooManyRequestsException: ${expected} (Retry-After: 43200 s)`);
+        const rows = await decisionRows(page);
+        assert.equal(rows.length, 4);
+        const [refused, second] = rows;
+        assert.equal(refused.Outcome, "refused by prefixVelocity");
+        assert.match(refused["Number (keyed hash)"], /^num_\S{8}…$/);
+        assert.equal(refused["Rule set"], "passed | FILTER: default country rule (built-in); region US");
+        assert.match(
+          refused["Prefix velocity"],
+          new RegExp(`^refused \\| \\+12065550: 2 sends, 0 verified, ratio 0; blocked until \\S+Z \\| Refused: ${expected.replace(/[+()%]/g, "\\$&")} \\(Retry-After: 43200 s; 2 counted, limit 2 per hour\\)$`),
+        );
+        assert.equal(refused["Country budget"], "not judged");
+        assert.equal(second["Country budget"], "passed | US: 1 unverified of a budget of 20 (1 sends)");
+        assert.equal(await text("#decisions-status"), "Last decision: refused by prefixVelocity.");
+        // What the page read, as the route answers it: no phone number anywhere.
+        const listed = await page.evaluate(async () => (await fetch("/_dev/decisions")).text());
+        assert.doesNotMatch(listed, /2065550007|2065550008|2065550009/);
+        await page.screenshot({ path: join(SHOTS, "api-8-decisions.png"), fullPage: true });
       });
 
       assert.deepEqual(problems, [], "no console error or page error at any point");
