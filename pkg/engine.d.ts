@@ -178,8 +178,15 @@ export interface OtpSending {
    * configuration's rule set, null when none), laid over OTP_POLICY's. A `blocked` result is the address's answer: send nothing.
    */
   screen(stored: string | null | undefined, nowMs?: number): Screen;
-  /** May one more code go into the number's prefix (what `prefixKey` holds)? */
+  /** May one more code go into the number's prefix (what `prefixKey` holds)? `blockStarted`: this send blocked it. */
   admitPrefix(record: string | null | undefined, nowMs?: number): Admission;
+  /**
+   * When `admitPrefix` answered `blockStarted`: the rule set `stored` (what
+   * `ruleSetKey` holds) with the prefix block recorded, to write with
+   * compare-and-swap, so that the protect-configuration API lists it and
+   * can lift it; null otherwise.
+   */
+  recordBlock(stored: string | null | undefined, nowMs?: number): HistoryWrite | null;
   /**
    * May one more code go to the number's country (what `countryKey` holds)?
    * Over its budget, only prefixes that carry unverified traffic are refused,

@@ -74,14 +74,15 @@ export class OtpEngine {
    * SendOtpMessage, checked once: its keys, `screen` for the rule set,
    * `admit` for the number's history, `admitPrefix`, `admitCountry` and
    * `admitSpend` for the pumping rules and spend caps (`unsend` takes a
-   * refused send back out of a counter), `issue` for the code (stored
+   * refused send back out of a counter; `recordBlock` lists a prefix block
+   * the send started in the rule set), `issue` for the code (stored
    * pending), then `confirm` once the SMS is delivered or `withdraw` when
    * it is not.
    */
   sending(applicationId, parameters) {
     return new Steps(
       call(() => this.#core().sending(applicationId, parameters)),
-      ["screen", "admit", "admitPrefix", "admitCountry", "admitSpend", "issue", "confirm", "withdraw"],
+      ["screen", "admit", "admitPrefix", "admitCountry", "admitSpend", "recordBlock", "issue", "confirm", "withdraw"],
       ["unsend"],
     );
   }

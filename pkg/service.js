@@ -236,6 +236,10 @@ export class OtpService {
       Object.assign(figures, pick(admission, ["prefix", "country", "spend"]));
       checks.push({ check: counter, ...pick(admission, ["standing", "prefix", "country", "spend", "refusal"]) });
       if (admission.refusal) refusals.push(admission.refusal);
+      // A prefix this send blocked goes on the protect configuration's list, to be listed and lifted.
+      if (admission.blockStarted) {
+        await this.#update(sending.ruleSetKey, (stored) => sending.recordBlock(stored, now), "record-block");
+      }
       if (!admission.allowed) {
         await this.#unsend(sending, counted, now);
         decided("refused");

@@ -99,6 +99,14 @@ pub struct PrefixRecord {
     /// When each block of the last week began, oldest first.
     #[serde(rename = "b", default)]
     pub blocks: Vec<u64>,
+    /// When the protect-configuration API last lifted the prefix's block,
+    /// as far as this record has taken it in (ms since the epoch; 0: never).
+    #[serde(rename = "l", default, skip_serializing_if = "is_zero")]
+    pub lifted_ms: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A country's counters: minute buckets of the last hour, and the unverified
@@ -138,7 +146,35 @@ impl PrefixRecord {
                 0
             },
             blocks: self.blocks.iter().copied().filter(|&t| t + WEEK_MS > now_ms).collect(),
+            lifted_ms: self.lifted_ms,
         }
+    }
+
+    /// Takes in a lift at `lifted_ms` (DeleteProtectConfigurationRuleSetNumberOverride
+    /// of the prefix), once: the block under way ends unless it began after the
+    /// lift, the blocks lifted no longer double the next, and the sends before
+    /// the lift (whose unverified codes made the block) no longer count.
+    /// The record as a send sees it with the protect configuration's lift
+    /// at `lifted_ms`, if one is kept (see [`admit_prefix`]).
+    pub fn lifted(&self, lifted_ms: Option<u64>) -> PrefixRecord {
+        let mut record = self.clone();
+        if let Some(lifted_ms) = lifted_ms {
+            record.lift(lifted_ms);
+        }
+        record
+    }
+
+    fn lift(&mut self, lifted_ms: u64) {
+        if lifted_ms <= self.lifted_ms {
+            return;
+        }
+        if self.blocks.last().is_none_or(|&began| began <= lifted_ms) {
+            self.blocked_until_ms = 0;
+        }
+        self.blocks.retain(|&began| began > lifted_ms);
+        let minute = index(lifted_ms, MINUTE_MS);
+        self.minutes.retain(|b| b.0 > minute);
+        self.lifted_ms = lifted_ms;
     }
 }
 
@@ -246,17 +282,31 @@ impl<R, F> Judged<R, F> {
     }
 }
 
+impl<F> Judged<PrefixRecord, F> {
+    /// When this send blocked the prefix (enforced): the block's record, for
+    /// the protect configuration's list of prefix blocks.
+    pub fn started_block(&self) -> Option<&PrefixRecord> {
+        self.record.as_ref().filter(|_| !self.allowed())
+    }
+}
+
 /// A send into `prefix`: refused while the prefix is blocked, and blocked
 /// (12 hours, doubling within a week) when its last hour already has
 /// `prefixSends` sends and too few verified. An allowed send is counted.
+/// `lifted_ms`: when the protect configuration last lifted the prefix's
+/// block, if it keeps a lift of it.
 pub fn admit_prefix(
     rules: &Rules,
     mode: Mode,
     prefix: &str,
     record: &PrefixRecord,
+    lifted_ms: Option<u64>,
     now_ms: u64,
 ) -> Judged<PrefixRecord, PrefixFigures> {
     let mut next = record.pruned(now_ms);
+    if let Some(lifted_ms) = lifted_ms {
+        next.lift(lifted_ms);
+    }
     let (sends, verified) = totals(&next.minutes, 0);
     let ratio = if sends == 0 { 1.0 } else { f64::from(verified) / f64::from(sends) };
     let mut figures = PrefixFigures {
@@ -475,7 +525,7 @@ mod tests {
     /// `n` sends into the prefix at `at`, each admitted.
     fn sends(record: &mut PrefixRecord, n: u32, at: u64) {
         for i in 0..n {
-            let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", record, at);
+            let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", record, None, at);
             assert!(j.allowed(), "send {i}: {:?}", j.refusal);
             *record = j.record.unwrap();
         }
@@ -492,7 +542,7 @@ mod tests {
     fn the_eleventh_unverified_send_in_an_hour_blocks_the_prefix_for_12_hours() {
         let mut r = PrefixRecord::default();
         sends(&mut r, 10, T0);
-        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, T0 + 30 * M);
+        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, T0 + 30 * M);
         let refusal = j.refusal.unwrap();
         assert_eq!((refusal.rule, refusal.count, refusal.limit), (Rule::PrefixVelocity, 10, 10));
         assert_eq!(refusal.retry_after_seconds, 12 * 3600);
@@ -506,12 +556,11 @@ mod tests {
         assert_eq!(r.blocked_until_ms, T0 + 30 * M + 12 * H);
         // Blocked to the millisecond, even once the hour's sends have left.
         let during =
-            admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, T0 + 30 * M + 12 * H - 1);
+            admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, T0 + 30 * M + 12 * H - 1);
         assert_eq!(during.refusal.unwrap().retry_after_seconds, 1);
         assert!(during.record.is_none(), "a refused send is not counted");
-        assert!(
-            admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, T0 + 30 * M + 12 * H).allowed()
-        );
+        assert!(admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, T0 + 30 * M + 12 * H)
+            .allowed());
     }
 
     #[test]
@@ -522,7 +571,7 @@ mod tests {
         // 12 hours have left the week: 2 remain, so 4 × 12 hours.
         for expected_hours in [12, 24, 48, 96, 48] {
             sends(&mut r, 10, at);
-            let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, at);
+            let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, at);
             assert_eq!(j.refusal.unwrap().retry_after_seconds as u64, expected_hours * 3600);
             r = j.record.unwrap();
             at = r.blocked_until_ms;
@@ -531,13 +580,13 @@ mod tests {
         let many = PrefixRecord { blocks: vec![T0; 6], ..PrefixRecord::default() };
         let mut many = many;
         sends(&mut many, 10, T0 + H);
-        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &many, T0 + H);
+        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &many, None, T0 + H);
         assert_eq!(j.refusal.unwrap().retry_after_seconds, 7 * 24 * 3600);
         // A block that began exactly a week ago no longer counts.
         let r2 = PrefixRecord { blocks: vec![T0], ..PrefixRecord::default() };
         let mut fresh = r2.clone();
         sends(&mut fresh, 10, T0 + 7 * 24 * H);
-        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &fresh, T0 + 7 * 24 * H);
+        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &fresh, None, T0 + 7 * 24 * H);
         assert_eq!(
             j.refusal.unwrap().retry_after_seconds,
             12 * 3600,
@@ -545,8 +594,36 @@ mod tests {
         );
         let mut recent = r2;
         sends(&mut recent, 10, T0 + 7 * 24 * H - 1);
-        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &recent, T0 + 7 * 24 * H - 1);
+        let j =
+            admit_prefix(&rules(), Mode::Enforce, "+1206555", &recent, None, T0 + 7 * 24 * H - 1);
         assert_eq!(j.refusal.unwrap().retry_after_seconds, 24 * 3600);
+    }
+
+    #[test]
+    fn a_lift_ends_the_block_forgets_its_sends_and_does_not_double_the_next() {
+        let mut r = PrefixRecord::default();
+        sends(&mut r, 10, T0);
+        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, T0 + M);
+        assert_eq!(j.started_block().map(|b| b.blocked_until_ms), Some(T0 + M + 12 * H));
+        r = j.record.unwrap();
+        let during = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, T0 + 2 * M);
+        assert!(!during.allowed() && during.started_block().is_none(), "a block goes on: not new");
+        // Lifted at T0 + 3 minutes: the next send goes, and is the only one counted.
+        let lift = Some(T0 + 3 * M);
+        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, lift, T0 + 4 * M);
+        assert!(j.allowed(), "{:?}", j.refusal);
+        assert_eq!((j.figures.sends, j.figures.blocked_until_ms), (0, None));
+        r = j.record.unwrap();
+        assert_eq!((r.lifted_ms, r.blocks.len(), totals(&r.minutes, 0).0), (T0 + 3 * M, 0, 1));
+        // The lift is taken in once: the sends after it count again, and
+        // 10 more unverified block for 12 hours, not 24.
+        sends(&mut r, 9, T0 + 5 * M);
+        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, lift, T0 + 6 * M);
+        assert_eq!(j.refusal.unwrap().retry_after_seconds, 12 * 3600);
+        r = j.record.unwrap();
+        // An old lift doesn't end a block that began after it.
+        assert!(!admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, lift, T0 + 7 * M).allowed());
+        assert_eq!(PrefixRecord::decode(Some(&r.encode())).unwrap(), r);
     }
 
     #[test]
@@ -560,16 +637,22 @@ mod tests {
                 r = verified_prefix(&r, at, at + 10 * S).unwrap();
             }
         }
-        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, T0 + 50 * M);
+        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, T0 + 50 * M);
         assert!(j.allowed(), "{:?}", j.refusal);
         assert_eq!((j.figures.sends, j.figures.verified), (100, 20));
         // One short of the ratio blocks.
         let mut r = PrefixRecord::default();
         sends(&mut r, 10, T0);
         r = verified_prefix(&r, T0, T0).unwrap();
-        assert!(!admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, T0).allowed(), "1 of 10");
+        assert!(
+            !admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, T0).allowed(),
+            "1 of 10"
+        );
         r = verified_prefix(&r, T0, T0).unwrap();
-        assert!(admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, T0).allowed(), "2 of 10");
+        assert!(
+            admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, T0).allowed(),
+            "2 of 10"
+        );
     }
 
     #[test]
@@ -577,8 +660,10 @@ mod tests {
         let mut r = PrefixRecord::default();
         sends(&mut r, 5, T0);
         sends(&mut r, 5, T0 + 10 * M);
-        assert!(!admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, T0 + 60 * M - 1).allowed());
-        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, T0 + 60 * M);
+        assert!(
+            !admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, T0 + 60 * M - 1).allowed()
+        );
+        let j = admit_prefix(&rules(), Mode::Enforce, "+1206555", &r, None, T0 + 60 * M);
         assert!(j.allowed());
         assert_eq!(j.figures.sends, 5, "the first minute's 5 have left");
         assert_eq!(j.record.unwrap().minutes.len(), 2, "and are pruned");
@@ -588,7 +673,7 @@ mod tests {
     fn monitor_and_off_refuse_nothing() {
         let mut r = PrefixRecord::default();
         sends(&mut r, 10, T0);
-        let j = admit_prefix(&rules(), Mode::Monitor, "+1206555", &r, T0);
+        let j = admit_prefix(&rules(), Mode::Monitor, "+1206555", &r, None, T0);
         assert!(j.allowed());
         assert_eq!(j.refusal.as_ref().unwrap().mode, Mode::Monitor);
         let next = j.record.unwrap();
@@ -597,7 +682,7 @@ mod tests {
             (0, 11),
             "counted, not blocked"
         );
-        let off = admit_prefix(&rules(), Mode::Off, "+1206555", &r, T0);
+        let off = admit_prefix(&rules(), Mode::Off, "+1206555", &r, None, T0);
         assert_eq!((off.refusal, off.record), (None, None));
     }
 

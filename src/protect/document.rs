@@ -11,9 +11,16 @@
 //! lists several secrets, lookups try each secret's hash, and every write
 //! seals the document's numbers again under the current one.
 //!
-//! `{"v":1,"countries":{"SMS:CU":"BLOCK"},"numbers":["<hash>.<nonce+sealed>.<A|B>.<created ms>.<expires ms or empty>"]}`,
+//! It also lists the prefixes the prefix-velocity rule blocked (a prefix is
+//! no one's number, so it is kept in plaintext, with its country), so that
+//! the API can list them and lift them: the prefix's counter decides, this
+//! list only tells, and a lift kept here is what the counter takes in on
+//! the next send into the prefix.
+//!
+//! `{"v":1,"countries":{"SMS:CU":"BLOCK"},"numbers":["<hash>.<nonce+sealed>.<A|B>.<created ms>.<expires ms or empty>"],
+//! "blocks":["+12065550.US.<began ms>.<until ms>.<times in a week>.<lifted ms or empty>"]}`,
 //! the overrides in the order of their hashes (an order for paging that
-//! tells nothing of the numbers).
+//! tells nothing of the numbers), the blocks in the order of their prefixes.
 
 use crate::error::{Error, Exception};
 use crate::hash::{base64url, sha256};
@@ -34,6 +41,13 @@ pub const TTL_SECONDS: u32 = 10 * 365 * 86_400;
 /// document stays well under every store's value limit (128 KiB on
 /// Durable Objects): about 180 bytes each.
 pub const MAX_OVERRIDES: usize = 500;
+/// The most prefix blocks (and lifts) one protect configuration keeps:
+/// about 70 bytes each, so that with [`MAX_OVERRIDES`] the document stays
+/// under 128 KiB. When full, the block that ends first makes room.
+pub const MAX_BLOCKS: usize = 200;
+/// How long a lift is kept: a block counts (doubling the next) for a week
+/// after it began, and no block is longer.
+const WEEK_MS: u64 = 7 * 86_400_000;
 /// The document format written now.
 const FORMAT: u32 = 1;
 const NONCE_BYTES: usize = 24;
@@ -121,6 +135,91 @@ pub struct NumberOverride {
     pub key: String,
 }
 
+/// A prefix block as stored: one dotted string
+/// (`prefix.region.began.until.times.lifted`, region and lifted empty when
+/// none), as overrides are, so that no more serde code is needed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+struct StoredBlock {
+    /// The prefix: a number less its last 3 digits, E.164's `+` first.
+    prefix: String,
+    /// The country of the send that blocked it, when known.
+    region: Option<String>,
+    /// When the block began (ms since the epoch).
+    began_ms: u64,
+    /// When it ends.
+    until_ms: u64,
+    /// How many times the prefix was blocked in the week up to this block.
+    times: u32,
+    /// When the API lifted it, if it did.
+    lifted_ms: Option<u64>,
+}
+
+impl From<StoredBlock> for String {
+    fn from(b: StoredBlock) -> String {
+        let region = b.region.unwrap_or_default();
+        let lifted = b.lifted_ms.map(|l| l.to_string()).unwrap_or_default();
+        format!("{}.{region}.{}.{}.{}.{lifted}", b.prefix, b.began_ms, b.until_ms, b.times)
+    }
+}
+
+impl TryFrom<String> for StoredBlock {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<StoredBlock, &'static str> {
+        const BAD: &str = "a prefix block is unreadable";
+        let fields: Vec<&str> = text.split('.').collect();
+        let [prefix, region, began, until, times, lifted] = fields[..] else { return Err(BAD) };
+        let number = |s: &str| s.parse::<u64>().map_err(|_| BAD);
+        Ok(StoredBlock {
+            prefix: prefix.to_owned(),
+            region: (!region.is_empty()).then(|| region.to_owned()),
+            began_ms: number(began)?,
+            until_ms: number(until)?,
+            times: times.parse().map_err(|_| BAD)?,
+            lifted_ms: if lifted.is_empty() { None } else { Some(number(lifted)?) },
+        })
+    }
+}
+
+impl StoredBlock {
+    /// Whether it is kept at `now_ms`: a block until it ends, a lift a week
+    /// after the block began.
+    fn kept(&self, now_ms: u64) -> bool {
+        match self.lifted_ms {
+            None => self.until_ms > now_ms,
+            Some(_) => self.began_ms + WEEK_MS > now_ms,
+        }
+    }
+}
+
+/// A prefix block the prefix-velocity rule started, as read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrefixBlock {
+    /// The prefix (`+12065550`).
+    pub prefix: String,
+    /// Its country, when known.
+    pub region: Option<String>,
+    /// When it began (ms since the epoch).
+    pub began_ms: u64,
+    /// When it ends.
+    pub until_ms: u64,
+    /// How many times the prefix was blocked in the week up to this block.
+    pub times: u32,
+}
+
+impl From<&StoredBlock> for PrefixBlock {
+    fn from(b: &StoredBlock) -> PrefixBlock {
+        PrefixBlock {
+            prefix: b.prefix.clone(),
+            region: b.region.clone(),
+            began_ms: b.began_ms,
+            until_ms: b.until_ms,
+            times: b.times,
+        }
+    }
+}
+
 /// The whole stored rule set of one protect configuration.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSetDocument {
@@ -131,6 +230,9 @@ pub struct RuleSetDocument {
     countries: BTreeMap<String, ProtectStatus>,
     #[serde(default)]
     numbers: Vec<StoredOverride>,
+    /// Prefix blocks and lifts, by prefix.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    blocks: Vec<StoredBlock>,
 }
 
 /// Fills a buffer with random bytes: getrandom in production.
@@ -280,9 +382,62 @@ impl RuleSetDocument {
         }))
     }
 
+    /// Records that the prefix-velocity rule blocked `prefix` (of `region`)
+    /// from `began_ms` to `until_ms`, the `times`-th time in a week: in place
+    /// of what was kept of the prefix (an earlier block or lift). When
+    /// [`MAX_BLOCKS`] are kept, the block that ends first (a lift when there
+    /// is no block) makes room.
+    pub fn record_block(&mut self, block: PrefixBlock, now_ms: u64) {
+        self.blocks.retain(|b| b.kept(now_ms) && b.prefix != block.prefix);
+        if self.blocks.len() >= MAX_BLOCKS {
+            let first = self
+                .blocks
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, b)| (b.lifted_ms.is_none(), b.until_ms))
+                .map(|(i, _)| i);
+            if let Some(i) = first {
+                self.blocks.remove(i);
+            }
+        }
+        let at = self.blocks.partition_point(|b| b.prefix < block.prefix);
+        let stored = StoredBlock {
+            prefix: block.prefix,
+            region: block.region,
+            began_ms: block.began_ms,
+            until_ms: block.until_ms,
+            times: block.times,
+            lifted_ms: None,
+        };
+        self.blocks.insert(at, stored);
+    }
+
+    /// Every prefix block in force at `now_ms` (not ended, not lifted), by prefix.
+    pub fn prefix_blocks(&self, now_ms: u64) -> Vec<PrefixBlock> {
+        let current = |b: &&StoredBlock| b.lifted_ms.is_none() && b.until_ms > now_ms;
+        self.blocks.iter().filter(current).map(PrefixBlock::from).collect()
+    }
+
+    /// Lifts the block of `prefix` in force at `now_ms`, answering it (None:
+    /// there is none). The lift is kept for the prefix's counter to take in.
+    pub fn lift_block(&mut self, prefix: &str, now_ms: u64) -> Option<PrefixBlock> {
+        self.blocks.retain(|b| b.kept(now_ms));
+        let block = self
+            .blocks
+            .iter_mut()
+            .find(|b| b.prefix == prefix && b.lifted_ms.is_none() && b.until_ms > now_ms)?;
+        block.lifted_ms = Some(now_ms);
+        Some(PrefixBlock::from(&*block))
+    }
+
+    /// When the block of `prefix` was last lifted, if a lift is kept.
+    pub fn lifted_at(&self, prefix: &str) -> Option<u64> {
+        self.blocks.iter().find(|b| b.prefix == prefix).and_then(|b| b.lifted_ms)
+    }
+
     /// Before every write: drops expired overrides and those no listed
     /// secret opens, and seals again under the current secret those an
-    /// older one made.
+    /// older one made; drops the blocks and lifts no longer kept.
     pub fn reseal(
         &mut self,
         secrets: &Secrets,
@@ -290,6 +445,7 @@ impl RuleSetDocument {
         now_ms: u64,
         fill: Fill,
     ) -> Result<(), Error> {
+        self.blocks.retain(|b| b.kept(now_ms));
         let current = secrets.current();
         let mut kept = Vec::with_capacity(self.numbers.len());
         for o in self.numbers.drain(..).filter(|o| live(o, now_ms)) {
@@ -502,6 +658,56 @@ pub(crate) mod tests {
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "kept in the keys' order");
     }
 
+    fn block(prefix: &str, began_ms: u64, times: u32) -> PrefixBlock {
+        PrefixBlock {
+            prefix: prefix.into(),
+            region: Some("US".into()),
+            began_ms,
+            until_ms: began_ms + 12 * 3_600_000,
+            times,
+        }
+    }
+
+    #[test]
+    fn prefix_blocks_are_listed_lifted_and_kept_bounded() {
+        let mut doc = RuleSetDocument::decode(None).unwrap();
+        assert!(!doc.encode().contains("blocks"), "no list until a block");
+        doc.record_block(block("+12065551", NOW, 1), NOW);
+        doc.record_block(block("+12065550", NOW, 1), NOW);
+        let doc = RuleSetDocument::decode(Some(&doc.encode())).unwrap();
+        let mut doc = doc;
+        let listed: Vec<String> = doc.prefix_blocks(NOW).into_iter().map(|b| b.prefix).collect();
+        assert_eq!(listed, ["+12065550", "+12065551"]);
+        assert!(doc.prefix_blocks(NOW + 12 * 3_600_000).is_empty(), "ended");
+        // A lift: no longer listed, kept for the counter; a second finds none.
+        let lifted = doc.lift_block("+12065550", NOW + 5).unwrap();
+        assert_eq!((lifted.began_ms, lifted.times), (NOW, 1));
+        assert_eq!(doc.lift_block("+12065550", NOW + 6), None);
+        assert_eq!(doc.lift_block("+1206555", NOW + 6), None, "prefixes match whole");
+        assert_eq!(doc.lifted_at("+12065550"), Some(NOW + 5));
+        assert_eq!(doc.lifted_at("+12065551"), None);
+        assert_eq!(doc.prefix_blocks(NOW).len(), 1);
+        // A new block replaces the lift.
+        doc.record_block(block("+12065550", NOW + 10, 2), NOW + 10);
+        assert_eq!(doc.lifted_at("+12065550"), None);
+        assert_eq!(doc.prefix_blocks(NOW + 10)[0].times, 2);
+        // Lifts are kept a week after their block began, then dropped.
+        doc.lift_block("+12065550", NOW + 20).unwrap();
+        doc.record_block(block("+12065552", NOW + WEEK_MS + 10, 1), NOW + WEEK_MS + 10);
+        assert_eq!(doc.lifted_at("+12065550"), None);
+        // Bounded: the block that ends first makes room.
+        let mut doc = RuleSetDocument::decode(None).unwrap();
+        for i in 0..MAX_BLOCKS + 5 {
+            doc.record_block(block(&format!("+1206{i:05}"), NOW + i as u64, 1), NOW);
+        }
+        let kept = doc.prefix_blocks(NOW);
+        assert_eq!(kept.len(), MAX_BLOCKS);
+        assert_eq!(kept[0].prefix, "+120600005", "the first 5 ended first");
+        // About 70 bytes each: with MAX_OVERRIDES' 180 each, under 128 KiB.
+        let bytes = doc.encode().len();
+        assert!(bytes < MAX_BLOCKS * 80 && bytes + MAX_OVERRIDES * 180 < 128 * 1024, "{bytes}");
+    }
+
     #[test]
     fn unreadable_documents_are_internal_errors_and_keys_name_the_application() {
         for bad in [
@@ -512,6 +718,8 @@ pub(crate) mod tests {
             r#"{"v":1,"numbers":["k.n.X.1."]}"#,
             r#"{"v":1,"numbers":["k.n.A.1"]}"#,
             r#"{"v":1,"numbers":["k.n.A.x."]}"#,
+            r#"{"v":1,"blocks":["+1206.US.1.2.1"]}"#,
+            r#"{"v":1,"blocks":["+1206.US.1.2.x."]}"#,
         ] {
             let e = RuleSetDocument::decode(Some(bad)).unwrap_err();
             assert_eq!(e.exception, Exception::InternalServerError, "{bad}");

@@ -18,16 +18,18 @@ use document::RuleSetDocument;
 /// [`document::storage_key`], None when nothing) as the `RuleSet` it is for
 /// a send to `destination` at `now_ms`: its SMS country rules, and the
 /// destination's number override when one is in force. `rule_set::decide`
-/// lays it over `OTP_POLICY`'s, the stored one winning.
+/// lays it over `OTP_POLICY`'s, the stored one winning. Also answers when
+/// the block of the destination's prefix was last lifted, if a lift is kept.
 pub fn stored_rule_set(
     secrets: &Secrets,
     application_id: &str,
     destination: &str,
     stored: Option<&str>,
     now_ms: u64,
-) -> Result<Option<RuleSet>, Error> {
-    let Some(text) = stored else { return Ok(None) };
+) -> Result<(Option<RuleSet>, Option<u64>), Error> {
+    let Some(text) = stored else { return Ok((None, None)) };
     let document = RuleSetDocument::decode(Some(text))?;
+    let lifted_ms = document.lifted_at(crate::pumping::prefix_of(destination));
     let rules = document.country_rules("SMS");
     let countries = CountryRules {
         default: None,
@@ -40,7 +42,7 @@ pub fn stored_rule_set(
         })
         .into_iter()
         .collect();
-    Ok(Some(RuleSet { countries, numbers }))
+    Ok((Some(RuleSet { countries, numbers }), lifted_ms))
 }
 
 #[cfg(test)]
@@ -75,7 +77,7 @@ mod tests {
                 .unwrap();
         let verdict = |number: &str, region: &str, now: u64| {
             let set =
-                stored_rule_set(&secrets, "app", number, Some(&stored), now).unwrap().unwrap();
+                stored_rule_set(&secrets, "app", number, Some(&stored), now).unwrap().0.unwrap();
             assert!(set.numbers.keys().all(|n| n == number), "only the destination's override");
             decide(&policy, Some(&set), Some(region), number, now)
         };
@@ -92,7 +94,7 @@ mod tests {
             (v.action, v.source, v.origin),
             (ProtectStatus::Block, Source::CountryRule, Origin::Stored)
         );
-        assert_eq!(stored_rule_set(&secrets, "app", "+1", None, NOW).unwrap(), None);
+        assert_eq!(stored_rule_set(&secrets, "app", "+1", None, NOW).unwrap(), (None, None));
         assert!(stored_rule_set(&secrets, "app", "+1", Some("{"), NOW).is_err());
     }
 }

@@ -10,7 +10,9 @@ use super::configuration::Configuration;
 use super::document::{self, Fill, OverrideAction, ProtectStatus, RuleSetDocument};
 use super::protocol::{ApiError, ErrorType, FieldProblem, Operation, ProtectResponse};
 use crate::body;
+use crate::hash::{base64url, sha256};
 use crate::record::Secrets;
+use crate::rule_set::{CountryRules, RuleSet};
 use crate::sigv4::ms_from_amz_date;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -105,7 +107,7 @@ struct Answer<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     number_capability: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    country_rule_set: Option<CountryRuleSet<'a>>,
+    country_rule_set: Option<CountryRuleSet>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_set_number_overrides: Option<Vec<OverrideAnswer<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -118,7 +120,7 @@ struct Answer<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     action: Option<OverrideAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    iso_country_code: Option<&'static str>,
+    iso_country_code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expiration_timestamp: Option<u64>,
 }
@@ -138,7 +140,7 @@ impl<'a> Answer<'a> {
 }
 
 /// `ProtectConfigurationCountryRuleSet`: country code → `{ProtectStatus}`.
-struct CountryRuleSet<'a>(Vec<(&'a str, ProtectStatus)>);
+struct CountryRuleSet(Vec<(&'static str, ProtectStatus)>);
 
 /// `ProtectConfigurationCountryRuleSetInformation`.
 #[derive(Serialize)]
@@ -147,7 +149,7 @@ struct CountryRule {
     protect_status: ProtectStatus,
 }
 
-impl Serialize for CountryRuleSet<'_> {
+impl Serialize for CountryRuleSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let rules = self.0.iter().map(|(country, s)| (country, CountryRule { protect_status: *s }));
         serializer.collect_map(rules)
@@ -164,24 +166,75 @@ struct OverrideAnswer<'a> {
     created_timestamp: u64,
     action: OverrideAction,
     #[serde(skip_serializing_if = "Option::is_none")]
-    iso_country_code: Option<&'static str>,
+    iso_country_code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expiration_timestamp: Option<u64>,
 }
 
-impl<'a> OverrideAnswer<'a> {
-    fn new(
-        number: &'a str,
-        action: OverrideAction,
-        created_ms: u64,
-        expires_ms: Option<u64>,
-    ) -> Self {
+impl<'a> From<&'a Listed> for OverrideAnswer<'a> {
+    fn from(o: &'a Listed) -> Self {
         OverrideAnswer {
-            destination_phone_number: number,
-            created_timestamp: created_ms / 1000,
-            action,
-            iso_country_code: region(number),
-            expiration_timestamp: expires_ms.map(|ms| ms / 1000),
+            destination_phone_number: &o.number,
+            created_timestamp: o.created_ms / 1000,
+            action: o.action,
+            iso_country_code: o.region.as_deref(),
+            expiration_timestamp: o.expires_ms.map(|ms| ms / 1000),
+        }
+    }
+}
+
+/// One entry of ListProtectConfigurationRuleSetNumberOverrides: a number
+/// override, or a prefix block (the prefix as its DestinationPhoneNumber,
+/// BLOCK until the block ends).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Listed {
+    /// The order of the list, for paging: the override's keyed hash, or a
+    /// hash of the prefix (43 base64url characters either way).
+    key: String,
+    /// E.164, or a blocked prefix (`+12065550`).
+    number: String,
+    action: OverrideAction,
+    created_ms: u64,
+    expires_ms: Option<u64>,
+    region: Option<String>,
+}
+
+impl Ord for Listed {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl PartialOrd for Listed {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Listed {
+    fn from_override(o: document::NumberOverride) -> Listed {
+        Listed {
+            region: region(&o.number).map(str::to_owned),
+            number: o.number,
+            action: o.action,
+            created_ms: o.created_ms,
+            expires_ms: o.expires_ms,
+            key: o.key,
+        }
+    }
+
+    fn from_block(application_id: &str, b: document::PrefixBlock) -> Listed {
+        let mut input = b"edge-otp prefix block v1\0".to_vec();
+        input.extend(application_id.as_bytes());
+        input.push(0);
+        input.extend(b.prefix.as_bytes());
+        Listed {
+            key: base64url(&sha256(&input)),
+            number: b.prefix,
+            action: OverrideAction::Block,
+            created_ms: b.began_ms,
+            expires_ms: Some(b.until_ms),
+            region: b.region,
         }
     }
 }
@@ -267,10 +320,12 @@ impl ProtectCall {
     }
 
     /// Applies the call to the rule set `stored` under [`Self::storage_key`]
-    /// (None: nothing yet) at `now_ms`.
+    /// (None: nothing yet) at `now_ms`; `policy` is `OTP_POLICY`'s rule set
+    /// for the application, the layer under the stored one.
     pub fn apply(
         &self,
         secrets: &Secrets,
+        policy: &RuleSet,
         stored: Option<&str>,
         now_ms: u64,
         fill: Fill,
@@ -317,12 +372,24 @@ impl ProtectCall {
                         ),
                     ));
                 }
-                let answer =
-                    answer.with_override(OverrideAnswer::new(number, *action, now_ms, *expires_ms));
+                let put = Listed {
+                    number: number.clone(),
+                    action: *action,
+                    created_ms: now_ms,
+                    expires_ms: *expires_ms,
+                    region: region(number).map(str::to_owned),
+                    key: String::new(),
+                };
+                let answer = answer.with_override(OverrideAnswer::from(&put));
                 Ok(outcome(Some(&doc), &answer))
             }
             Checked::Delete { number } => {
+                // The number's override; else the block of the prefix it names.
                 let removed = doc.remove(secrets, app, number, now_ms, fill).map_err(internal)?;
+                let removed = match removed {
+                    Some(o) => Some(Listed::from_override(o)),
+                    None => doc.lift_block(number, now_ms).map(|b| Listed::from_block(app, b)),
+                };
                 let Some(o) = removed else {
                     let id = &self.configuration.id;
                     return Err(ApiError::not_found(
@@ -333,16 +400,17 @@ impl ProtectCall {
                         ),
                     ));
                 };
-                let answer = answer.with_override(OverrideAnswer::new(
-                    number,
-                    o.action,
-                    o.created_ms,
-                    o.expires_ms,
-                ));
+                let answer = answer.with_override(OverrideAnswer::from(&o));
                 Ok(outcome(Some(&doc), &answer))
             }
             Checked::List { filters, after, max_results } => {
-                let mut listed = doc.overrides(secrets, app, now_ms);
+                let overrides = doc.overrides(secrets, app, now_ms).into_iter();
+                let blocks = doc.prefix_blocks(now_ms).into_iter();
+                let mut listed: Vec<Listed> = overrides
+                    .map(Listed::from_override)
+                    .chain(blocks.map(|b| Listed::from_block(app, b)))
+                    .collect();
+                crate::sigv4::sort_small(&mut listed);
                 listed.retain(|o| filters.iter().all(|(name, values)| matches(o, name, values)));
                 if let Some(after) = after {
                     if !is_key(after) {
@@ -356,38 +424,50 @@ impl ProtectCall {
                 let more = listed.len() > *max_results;
                 listed.truncate(*max_results);
                 answer.next_token = listed.last().filter(|_| more).map(|o| o.key.as_str());
-                answer.rule_set_number_overrides = Some(
-                    listed
-                        .iter()
-                        .map(|o| {
-                            OverrideAnswer::new(&o.number, o.action, o.created_ms, o.expires_ms)
-                        })
-                        .collect(),
-                );
+                answer.rule_set_number_overrides =
+                    Some(listed.iter().map(OverrideAnswer::from).collect());
                 Ok(outcome(None, &answer))
             }
             Checked::Update { capability, updates } => {
                 doc.reseal(secrets, app, now_ms, fill).map_err(internal)?;
                 doc.update_countries(capability, updates);
                 answer.number_capability = Some(capability);
-                answer.country_rule_set = Some(country_rule_set(&doc, capability));
+                answer.country_rule_set = Some(country_rule_set(&doc, capability, policy));
                 Ok(outcome(Some(&doc), &answer))
             }
             Checked::Get { capability } => {
                 answer.number_capability = Some(capability);
-                answer.country_rule_set = Some(country_rule_set(&doc, capability));
+                answer.country_rule_set = Some(country_rule_set(&doc, capability, policy));
                 Ok(outcome(None, &answer))
             }
         }
     }
 }
 
-fn country_rule_set<'a>(doc: &'a RuleSetDocument, capability: &str) -> CountryRuleSet<'a> {
-    CountryRuleSet(doc.country_rules(capability))
+/// Every region of the country table with the status in force for the
+/// capability, as AWS answers every country it serves: the stored rule,
+/// else (for SMS, the only capability codes are sent by) OTP_POLICY's rule
+/// or default, else the built-in FILTER; `rule_set::decide` says which.
+fn country_rule_set(doc: &RuleSetDocument, capability: &str, policy: &RuleSet) -> CountryRuleSet {
+    // Inserted one by one: collecting would sort, and a sort adds kilobytes to the .wasm.
+    let mut rules = BTreeMap::new();
+    for (country, status) in doc.country_rules(capability) {
+        rules.insert(country.to_owned(), status);
+    }
+    let stored =
+        RuleSet { countries: CountryRules { default: None, rules }, numbers: BTreeMap::new() };
+    let none = RuleSet::default();
+    let policy = if capability == "SMS" { policy } else { &none };
+    let regions = crate::country::regions().iter().map(|r| {
+        // No number: "" has no override, so the country's rule decides.
+        let verdict = crate::rule_set::decide(policy, Some(&stored), Some(r.code), "", 0);
+        (r.code, verdict.action)
+    });
+    CountryRuleSet(regions.collect())
 }
 
-/// Whether an override passes one filter (any of its values).
-fn matches(o: &document::NumberOverride, name: &str, values: &[String]) -> bool {
+/// Whether an entry passes one filter (any of its values).
+fn matches(o: &Listed, name: &str, values: &[String]) -> bool {
     let when = |ms: Option<u64>, before: bool| {
         values
             .iter()
@@ -406,7 +486,7 @@ fn matches(o: &document::NumberOverride, name: &str, values: &[String]) -> bool 
         "created-after" => when(Some(o.created_ms), false),
         "expires-before" => when(o.expires_ms, true),
         "expires-after" => when(o.expires_ms, false),
-        "iso-country-code" => region(&o.number).is_some_and(|r| values.iter().any(|v| v == r)),
+        "iso-country-code" => o.region.as_ref().is_some_and(|r| values.contains(r)),
         _ => false,
     }
 }
@@ -614,6 +694,17 @@ impl Checker {
                 );
                 continue;
             }
+            let regions = crate::country::regions();
+            if regions.binary_search_by(|r| r.code.cmp(country)).is_err() {
+                self.problem(
+                    &format!("{NAME}.key"),
+                    format!(
+                        "Member must be the ISO 3166-1 code of a supported country or region, \
+                         not {country}"
+                    ),
+                );
+                continue;
+            }
             let status = self.enumerated(
                 &format!("{NAME}.{country}.ProtectStatus"),
                 &information.protect_status,
@@ -646,6 +737,12 @@ mod tests {
         format!("protect-{APP}")
     }
 
+    /// OTP_POLICY's rule set under the stored one.
+    fn policy() -> RuleSet {
+        serde_json::from_str(r#"{"countries": {"default": "MONITOR", "rules": {"US": "ALLOW"}}}"#)
+            .unwrap()
+    }
+
     fn target(op: &str) -> String {
         format!("PinpointSMSVoiceV2.{op}")
     }
@@ -664,7 +761,7 @@ mod tests {
     ) -> Result<Value, ApiError> {
         let secrets = Secrets::from_setting(SECRET).unwrap();
         let c = call(op, body)?;
-        let outcome = c.apply(&secrets, stored.as_deref(), now, &mut counter())?;
+        let outcome = c.apply(&secrets, &policy(), stored.as_deref(), now, &mut counter())?;
         assert_eq!(outcome.write.is_some(), c.operation.writes());
         if let Some(write) = outcome.write {
             *stored = Some(write);
@@ -804,16 +901,27 @@ mod tests {
     }
 
     #[test]
-    fn update_and_get_country_rules() {
+    fn update_and_get_country_rules_of_every_region() {
         let mut stored = None;
         let get = json!({"ProtectConfigurationId": id(), "NumberCapability": "SMS"});
-        let empty =
+        let regions = crate::country::regions();
+        let status =
+            |answer: &Value, code: &str| answer["CountryRuleSet"][code]["ProtectStatus"].clone();
+        // Nothing stored: the policy's rule for US, its default for the rest.
+        let first =
             run(&mut stored, "GetProtectConfigurationCountryRuleSet", get.clone(), NOW).unwrap();
-        assert_eq!(empty["CountryRuleSet"], json!({}));
+        assert_eq!(first["CountryRuleSet"].as_object().unwrap().len(), regions.len());
+        assert!(regions.len() > 200 && regions.len() <= 300, "AWS's map holds 1 to 300");
+        assert_eq!(
+            (status(&first, "US"), status(&first, "CU")),
+            (json!("ALLOW"), json!("MONITOR"))
+        );
         let updated = run(&mut stored, "UpdateProtectConfigurationCountryRuleSet", json!({
             "ProtectConfigurationId": id(), "NumberCapability": "SMS",
-            "CountryRuleSetUpdates": {"CU": {"ProtectStatus": "BLOCK"}, "GB": {"ProtectStatus": "MONITOR"}}
+            "CountryRuleSetUpdates": {"CU": {"ProtectStatus": "BLOCK"}, "GB": {"ProtectStatus": "MONITOR"}, "US": {"ProtectStatus": "FILTER"}}
         }), NOW).unwrap();
+        assert_eq!(updated["NumberCapability"], "SMS");
+        assert_eq!(updated["CountryRuleSet"].as_object().unwrap().len(), regions.len());
         run(
             &mut stored,
             "UpdateProtectConfigurationCountryRuleSet",
@@ -824,13 +932,12 @@ mod tests {
             NOW,
         )
         .unwrap();
-        assert_eq!(updated["NumberCapability"], "SMS");
         let got = run(&mut stored, "GetProtectConfigurationCountryRuleSet", get, NOW).unwrap();
-        assert_eq!(
-            got["CountryRuleSet"],
-            json!({"CU": {"ProtectStatus": "BLOCK"}, "GB": {"ProtectStatus": "ALLOW"}})
-        );
+        let statuses: Vec<Value> =
+            ["CU", "GB", "US", "JM"].iter().map(|c| status(&got, c)).collect();
+        assert_eq!(statuses, [json!("BLOCK"), json!("ALLOW"), json!("FILTER"), json!("MONITOR")]);
         assert_eq!(got["ProtectConfigurationId"], id());
+        // Other capabilities: their stored rules, else the built-in FILTER (the policy is SMS's).
         let voice = run(
             &mut stored,
             "GetProtectConfigurationCountryRuleSet",
@@ -838,7 +945,115 @@ mod tests {
             NOW,
         )
         .unwrap();
-        assert_eq!(voice["CountryRuleSet"], json!({}));
+        assert_eq!(
+            (status(&voice, "CU"), status(&voice, "US")),
+            (json!("FILTER"), json!("FILTER"))
+        );
+        // Only the table's regions: ZZ and XK-like codes it lacks are refused.
+        let e = run(&mut stored, "UpdateProtectConfigurationCountryRuleSet", json!({
+            "ProtectConfigurationId": id(), "NumberCapability": "SMS",
+            "CountryRuleSetUpdates": {"ZZ": {"ProtectStatus": "BLOCK"}, "CU": {"ProtectStatus": "ALLOW"}}
+        }), NOW).unwrap_err();
+        assert_eq!(
+            problems(e),
+            [(
+                "CountryRuleSetUpdates.key".into(),
+                "Value at 'CountryRuleSetUpdates.key' failed to satisfy constraint: Member must \
+                 be the ISO 3166-1 code of a supported country or region, not ZZ"
+                    .into()
+            )]
+        );
+    }
+
+    #[test]
+    fn prefix_blocks_are_listed_as_block_overrides_and_deleting_one_lifts_it() {
+        let secrets = Secrets::from_setting(SECRET).unwrap();
+        let mut doc = RuleSetDocument::decode(None).unwrap();
+        let block = document::PrefixBlock {
+            prefix: "+12065550".into(),
+            region: Some("US".into()),
+            began_ms: NOW,
+            until_ms: NOW + 43_200_000,
+            times: 1,
+        };
+        doc.record_block(block, NOW);
+        let mut stored = Some(doc.encode());
+        run(&mut stored, "PutProtectConfigurationRuleSetNumberOverride", json!({
+            "ProtectConfigurationId": id(), "DestinationPhoneNumber": "+12065550123", "Action": "ALLOW"
+        }), NOW).unwrap();
+        let list = |stored: &mut Option<String>, filters: Value| {
+            let body = json!({"ProtectConfigurationId": id(), "Filters": filters});
+            run(stored, "ListProtectConfigurationRuleSetNumberOverrides", body, NOW + 1000).unwrap()
+                ["RuleSetNumberOverrides"]
+                .clone()
+        };
+        let the_block = json!({
+            "DestinationPhoneNumber": "+12065550", "CreatedTimestamp": NOW / 1000, "Action": "BLOCK",
+            "IsoCountryCode": "US", "ExpirationTimestamp": NOW / 1000 + 43_200
+        });
+        assert_eq!(
+            list(&mut stored, json!([{"Name": "action", "Values": ["BLOCK"]}])),
+            json!([the_block])
+        );
+        assert_eq!(list(&mut stored, json!([])).as_array().unwrap().len(), 2);
+        for (filter, count) in [
+            (json!({"Name": "iso-country-code", "Values": ["US"]}), 2),
+            (json!({"Name": "destination-phone-number-begins-with", "Values": ["+1206555"]}), 2),
+            (json!({"Name": "expires-after", "Values": ["1795694401"]}), 1),
+        ] {
+            assert_eq!(
+                list(&mut stored, json!([filter.clone()])).as_array().unwrap().len(),
+                count,
+                "{filter}"
+            );
+        }
+        // Paged one at a time, the block among the overrides.
+        let first = run(
+            &mut stored,
+            "ListProtectConfigurationRuleSetNumberOverrides",
+            json!({"ProtectConfigurationId": id(), "MaxResults": 1}),
+            NOW,
+        )
+        .unwrap();
+        let token = first["NextToken"].as_str().unwrap();
+        let second = run(
+            &mut stored,
+            "ListProtectConfigurationRuleSetNumberOverrides",
+            json!({"ProtectConfigurationId": id(), "MaxResults": 1, "NextToken": token}),
+            NOW,
+        )
+        .unwrap();
+        assert!(second.get("NextToken").is_none());
+        assert_ne!(first["RuleSetNumberOverrides"], second["RuleSetNumberOverrides"]);
+        // Deleting the prefix lifts the block: a lift the next send's screen finds.
+        let delete = json!({"ProtectConfigurationId": id(), "DestinationPhoneNumber": "+12065550"});
+        let deleted = run(
+            &mut stored,
+            "DeleteProtectConfigurationRuleSetNumberOverride",
+            delete.clone(),
+            NOW + 2000,
+        )
+        .unwrap();
+        assert_eq!(
+            (deleted["Action"].clone(), deleted["ExpirationTimestamp"].clone()),
+            (json!("BLOCK"), the_block["ExpirationTimestamp"].clone())
+        );
+        assert_eq!(list(&mut stored, json!([{"Name": "action", "Values": ["BLOCK"]}])), json!([]));
+        let (_, lifted) = crate::protect::stored_rule_set(
+            &secrets,
+            APP,
+            "+12065550999",
+            stored.as_deref(),
+            NOW + 3000,
+        )
+        .unwrap();
+        assert_eq!(lifted, Some(NOW + 2000));
+        let e =
+            run(&mut stored, "DeleteProtectConfigurationRuleSetNumberOverride", delete, NOW + 3000)
+                .unwrap_err();
+        assert_eq!(e.kind, ErrorType::ResourceNotFound);
+        // The ALLOW override is still there, and a block that ended is not listed.
+        assert_eq!(list(&mut stored, json!([])).as_array().unwrap().len(), 1);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::otp;
 use crate::otp_templates::{self, AppMessages, OtpTemplates};
 use crate::params::SendOtpParameters;
 use crate::policy::{Mode, Policy, Rules};
+use crate::protect::document::{PrefixBlock, RuleSetDocument};
 use crate::provider::{Delivery, DeliveryStatus};
 use crate::pumping::{self, CountryFigures, CountryRecord, PrefixFigures, PrefixRecord};
 use crate::record::{Record, Secrets};
@@ -26,7 +27,7 @@ use wasm_bindgen::prelude::*;
 /// What every object an engine hands out shares.
 pub(super) struct Shared {
     pub(super) secrets: Secrets,
-    policy: Policy,
+    pub(super) policy: Policy,
     templates: Option<OtpTemplates>,
     /// Seeded from Web Crypto on the first send, never while loading.
     entropy: RefCell<Entropy>,
@@ -148,6 +149,8 @@ impl Engine {
             region,
             segments,
             action: Cell::new(ProtectStatus::Filter),
+            lifted_ms: Cell::new(None),
+            block: RefCell::new(None),
             rules,
             application_id: application_id.to_owned(),
             params,
@@ -351,6 +354,11 @@ pub struct Admission {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     #[serde(skip_serializing_if = "Option::is_none")]
     spend: Option<SpendFigures>,
+    /// This send blocked its prefix (`admitPrefix`): record the block in
+    /// the protect configuration's rule set with `recordBlock`.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    block_started: bool,
 }
 
 #[derive(Serialize)]
@@ -451,6 +459,7 @@ fn admission(rules: &Rules, decision: Decision) -> Admission {
         prefix: None,
         country: None,
         spend: None,
+        block_started: false,
     }
 }
 
@@ -470,6 +479,11 @@ pub struct Sending {
     segments: u32,
     /// What [`Sending::screen`] found the rule set says (FILTER until then).
     action: Cell<ProtectStatus>,
+    /// When the protect configuration last lifted the prefix's block, as
+    /// [`Sending::screen`] found it.
+    lifted_ms: Cell<Option<u64>>,
+    /// The prefix block this send started, if it did: what `recordBlock` records.
+    block: RefCell<Option<PrefixBlock>>,
     /// The record the last `issue` made: what `confirm` and `withdraw` look for.
     issued: RefCell<Option<String>>,
     /// The prefix's counters as the last `admitPrefix` read them: the
@@ -568,7 +582,7 @@ impl Sending {
         let now_ms = now(now_ms)?;
         let destination = &self.params.destination_identity;
         // The protect configuration's document, as the rule set it is for this destination.
-        let stored = crate::protect::stored_rule_set(
+        let (stored, lifted_ms) = crate::protect::stored_rule_set(
             &self.shared.secrets,
             &self.application_id,
             destination,
@@ -576,6 +590,7 @@ impl Sending {
             now_ms,
         )
         .map_err(to_js_error)?;
+        self.lifted_ms.set(lifted_ms);
         let verdict = rule_set::decide(
             &self.rules.rule_set,
             stored.as_ref(),
@@ -629,12 +644,25 @@ impl Sending {
         } else {
             mode
         };
-        let mut j = pumping::admit_prefix(&self.rules, counting, prefix, &record, now_ms);
+        let lifted_ms = self.lifted_ms.get();
+        let mut j =
+            pumping::admit_prefix(&self.rules, counting, prefix, &record, lifted_ms, now_ms);
         if mode == Mode::Off {
             j.refusal = None;
         }
-        *self.prefix_record.borrow_mut() = Some(record);
+        // As the country budget must see it: without the sends a lift forgave.
+        *self.prefix_record.borrow_mut() = Some(record.lifted(lifted_ms));
+        let block = j.started_block().map(|r| PrefixBlock {
+            prefix: prefix.to_owned(),
+            region: self.region.map(str::to_owned),
+            began_ms: now_ms,
+            until_ms: r.blocked_until_ms,
+            times: r.blocks.len() as u32,
+        });
+        let block_started = block.is_some();
+        *self.block.borrow_mut() = block;
         to_js(&Admission {
+            block_started,
             standing: None,
             allowed: j.allowed(),
             write: counter_write(j.record.as_ref().map(PrefixRecord::encode), PREFIX_TTL_SECONDS),
@@ -643,6 +671,23 @@ impl Sending {
             country: None,
             spend: None,
         })
+    }
+
+    /// When this send blocked its prefix (`blockStarted`): the protect
+    /// configuration's rule set `stored` (what the store holds under
+    /// `ruleSetKey`) with the block recorded, so that the API lists it and
+    /// can lift it; null when this send started no block.
+    #[wasm_bindgen(js_name = recordBlock, unchecked_return_type = "HistoryWrite | null")]
+    pub fn record_block(
+        &self,
+        stored: Option<String>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> JsResult<JsValue> {
+        let now_ms = now(now_ms)?;
+        let Some(block) = self.block.borrow().clone() else { return Ok(JsValue::NULL) };
+        let mut document = RuleSetDocument::decode(stored.as_deref()).map_err(to_js_error)?;
+        document.record_block(block, now_ms);
+        to_js(&counter_write(Some(document.encode()), crate::protect::document::TTL_SECONDS))
     }
 
     /// May one more code go to the number's country? `record` is what the
@@ -673,6 +718,7 @@ impl Sending {
             prefix: None,
             country: Some(j.figures),
             spend: None,
+            block_started: false,
         })
     }
 
@@ -698,6 +744,7 @@ impl Sending {
             prefix: None,
             country: None,
             spend: Some(figures),
+            block_started: false,
         })
     }
 

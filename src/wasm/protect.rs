@@ -72,7 +72,9 @@ impl ProtectCall {
     ) -> JsResult<JsValue> {
         let now_ms = now(now_ms)?;
         let outcome = self.call.as_ref().map_err(Clone::clone).and_then(|call| {
-            call.apply(&self.shared.secrets, stored.as_deref(), now_ms, &mut os_random)
+            let app = &call.configuration.application_id;
+            let policy = &self.shared.policy.rules(app).rule_set;
+            call.apply(&self.shared.secrets, policy, stored.as_deref(), now_ms, &mut os_random)
         });
         let step = match outcome {
             Ok(o) => ProtectStep {

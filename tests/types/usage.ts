@@ -8,6 +8,7 @@ import {
   validate,
   PinpointError,
   type Admission,
+  type HistoryWrite,
   type LanguageTag,
   type OtpTemplatesSetting,
   type RenderedMessage,
@@ -52,6 +53,12 @@ if (admission.standing?.kind === "sends") {
   // @ts-expect-error only a send's standing has send windows
   void admission.standing.windows;
   void left;
+}
+// A send that blocked its prefix records the block in the rule set.
+const prefixSending = engine.sending("app", "{}");
+if (prefixSending.admitPrefix(null, Date.now()).blockStarted === true) {
+  const write: HistoryWrite | null = prefixSending.recordBlock(null, Date.now());
+  void write?.history;
 }
 if (result.action.kind === "write") {
   const next: string = result.action.record;

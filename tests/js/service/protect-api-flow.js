@@ -1,8 +1,8 @@
 // Rules at run time through AWS's own API: the real AWS CLI's
 // pinpoint-sms-voice-v2 commands and boto3 (from .venv/) against a dev
 // server (workerd's or Deno's) with OTP_POLICY on. The country rule and the
-// number overrides the CLI sets are obeyed by the next send; AWS's error
-// shapes for bad input. Not a test file itself: protect-api.test.js runs it
+// number overrides the CLI sets are obeyed by the next send; a prefix the
+// pumping rule blocked is listed and lifted; AWS's error shapes for bad input. Not a test file itself: protect-api.test.js runs it
 // against `npm start`, tests/js/deno/protect-api.test.js against Deno.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -165,7 +165,14 @@ define("the CLI's country rules are kept, read back, and obeyed by the next send
     "--number-capability", "SMS",
     "--country-rule-set-updates", '{"CU": {"ProtectStatus": "BLOCK"}, "GB": {"ProtectStatus": "MONITOR"}}',
   );
-  assert.deepEqual(updated.CountryRuleSet, { CU: { ProtectStatus: "BLOCK" }, GB: { ProtectStatus: "MONITOR" } });
+  // Every region of the country table, as AWS answers every country it serves: those
+  // set as set, the rest with the rule in force (OTP_POLICY sets none: the built-in FILTER).
+  const regions = Object.keys(updated.CountryRuleSet);
+  assert.ok(regions.length > 200 && regions.length <= 300, `${regions.length} regions`);
+  assert.deepEqual(
+    [updated.CountryRuleSet.CU, updated.CountryRuleSet.GB, updated.CountryRuleSet.JM],
+    [{ ProtectStatus: "BLOCK" }, { ProtectStatus: "MONITOR" }, { ProtectStatus: "FILTER" }],
+  );
   await aws(
     "update-protect-configuration-country-rule-set",
     "--protect-configuration-id", CONFIGURATION,
@@ -174,7 +181,19 @@ define("the CLI's country rules are kept, read back, and obeyed by the next send
   );
   const got = await aws("get-protect-configuration-country-rule-set", "--protect-configuration-id", CONFIGURATION, "--number-capability", "SMS");
   assert.equal(got.NumberCapability, "SMS");
-  assert.deepEqual(got.CountryRuleSet, { CU: { ProtectStatus: "BLOCK" }, GB: { ProtectStatus: "ALLOW" } });
+  assert.deepEqual(Object.keys(got.CountryRuleSet), regions);
+  assert.deepEqual(
+    Object.entries(got.CountryRuleSet).filter(([, rule]) => rule.ProtectStatus !== "FILTER"),
+    [["CU", { ProtectStatus: "BLOCK" }], ["GB", { ProtectStatus: "ALLOW" }]],
+  );
+  // Only the table's regions: a code it lacks is the model's ValidationException.
+  assert.match(
+    await awsFails(
+      "update-protect-configuration-country-rule-set", "--protect-configuration-id", CONFIGURATION,
+      "--number-capability", "SMS", "--country-rule-set-updates", '{"ZZ": {"ProtectStatus": "BLOCK"}}',
+    ),
+    /\(ValidationException\) when calling the UpdateProtectConfigurationCountryRuleSet operation: .*Member must be the ISO 3166-1 code of a supported country or region, not ZZ/,
+  );
 
   // The next send to Cuba is blocked by the stored country rule: no SMS.
   const refused = await sendTo(cuba, "cuba-2");
@@ -290,4 +309,66 @@ except client.exceptions.ResourceNotFoundException as e:
   assert.match(stdout, /^raised ResourceNotFoundException protect-configuration 404$/m);
   const refused = await sendTo("+12065550177", "boto3-1");
   assert.equal(refused.result.DeliveryStatus, "PERMANENT_FAILURE");
+});
+
+/** Pins the server's OTP clock at `atMs` (the dev clock is an offset from real time). */
+async function clockAt(atMs) {
+  const response = await fetch(new URL("/_dev/clock", server.url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ offsetMs: atMs - Date.now() }),
+  });
+  assert.equal(response.status, 200);
+}
+
+define("a prefix the pumping rule blocked is listed, an ALLOW override lets one number through, delete lifts it", { timeout: 120_000 }, async () => {
+  // Two days on, so that the US sends of the tests before don't count in this hour.
+  const at = Date.now() + 2 * 86_400_000;
+  await clockAt(at);
+  try {
+    const numberIn = (n) => `+14255550${String(n).padStart(3, "0")}`;
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await sendTo(numberIn(i), `prefix-${i}`)).result.DeliveryStatus, "SUCCESSFUL");
+    }
+    const refused = await send(server.url, APP, { ...PARAMS, DestinationIdentity: numberIn(10), ReferenceId: "prefix-10" });
+    assert.equal(refused.response.status, 429);
+    assert.match(refused.json.Message, /^Sends to numbers starting \+14255550 are blocked/);
+
+    const listBlocks = async () =>
+      (await aws(
+        "list-protect-configuration-rule-set-number-overrides", "--protect-configuration-id", CONFIGURATION,
+        "--filters", "Name=action,Values=BLOCK", "Name=destination-phone-number-begins-with,Values=+1425",
+      )).RuleSetNumberOverrides;
+    const [block, ...others] = await listBlocks();
+    assert.deepEqual(others, []);
+    assert.equal(block.DestinationPhoneNumber, "+14255550");
+    assert.equal(block.Action, "BLOCK");
+    assert.equal(block.IsoCountryCode, "US");
+    assert.ok(Math.abs(block.CreatedTimestamp * 1000 - at) < 60_000, "CreatedTimestamp: when it was blocked");
+    assert.equal(block.ExpirationTimestamp, block.CreatedTimestamp + 12 * 3600);
+
+    // An ALLOW override of one number of the prefix lets that number through, and only it.
+    await aws(
+      "put-protect-configuration-rule-set-number-override", "--protect-configuration-id", CONFIGURATION,
+      "--destination-phone-number", numberIn(500), "--action", "ALLOW",
+    );
+    const allowed = await sendTo(numberIn(500), "prefix-allowed");
+    assert.equal(allowed.result.DeliveryStatus, "SUCCESSFUL");
+    assert.equal(allowed.delivered.length, 1);
+    const still = await send(server.url, APP, { ...PARAMS, DestinationIdentity: numberIn(501), ReferenceId: "prefix-501" });
+    assert.equal(still.response.status, 429);
+
+    const deleted = await aws(
+      "delete-protect-configuration-rule-set-number-override", "--protect-configuration-id", CONFIGURATION,
+      "--destination-phone-number", "+14255550",
+    );
+    assert.deepEqual([deleted.DestinationPhoneNumber, deleted.Action], ["+14255550", "BLOCK"]);
+    assert.deepEqual(await listBlocks(), []);
+    const lifted = await sendTo(numberIn(502), "prefix-lifted");
+    assert.equal(lifted.result.DeliveryStatus, "SUCCESSFUL");
+    assert.equal(lifted.delivered.length, 1);
+    assert.doesNotMatch(JSON.stringify(events()), /\+14255550\d{3}/, "no full number in the events");
+  } finally {
+    await clockAt(Date.now());
+  }
 });
