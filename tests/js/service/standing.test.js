@@ -127,7 +127,7 @@ test("over HTTP the answers stay Pinpoint's exactly: the standing is in no JSON 
 
 test("onDecision hears each send's whole decision, the same figures as the log, blocked and monitored too", async () => {
   const policy = {
-    sendCooldownSeconds: 0, prefixSends: 1,
+    sendCooldownSeconds: 0, prefixSends: 2,
     countries: { rules: { CU: "BLOCK" } },
     spendCaps: { day: 100 },
     modes: { countryBudget: "monitor" }, countryBudgets: { US: 1 },
@@ -153,8 +153,9 @@ test("onDecision hears each send's whole decision, the same figures as the log, 
   const sendEvent = events.find((e) => e.event === "send");
   assert.deepEqual(sendEvent.protection.prefix, first.checks[2].prefix, "the send event's figures");
 
-  // Another prefix of the same country: over the country's budget, only monitored.
-  await send("+12065551007");
+  // Another number of the same prefix: the country is over its budget and the
+  // prefix carries unverified traffic, so the country budget would refuse; only monitored.
+  await send("+12065550009");
   assert.equal(heard[1].outcome, "allowed");
   const country = heard[1].checks.find((c) => c.check === "country");
   assert.deepEqual([country.refusal.rule, country.refusal.mode], ["countryBudget", "monitor"]);
@@ -164,11 +165,11 @@ test("onDecision hears each send's whole decision, the same figures as the log, 
   assert.deepEqual(logged.country, country.country, "the log's figures");
   assert.equal(heard[1].number, logged.number, "the keyed hash the log has");
 
-  // The first prefix's second send is refused: the decision ends at the refusing rule.
+  // The prefix's third send is refused: the decision ends at the refusing rule.
   await assert.rejects(send("+12065550008"), { name: "TooManyRequestsException", retryAfterSeconds: 43200 });
   assert.equal(heard[2].outcome, "refused");
   assert.deepEqual(heard[2].checks.map((c) => c.check), ["ruleSet", "number", "prefix"]);
-  assert.deepEqual(heard[2].checks[2].prefix, { prefix: "+12065550", sends: 1, verified: 0, ratio: 0, blockedUntilMs: T0 + 12 * 3600_000 });
+  assert.deepEqual(heard[2].checks[2].prefix, { prefix: "+12065550", sends: 2, verified: 0, ratio: 0, blockedUntilMs: T0 + 12 * 3600_000 });
   assert.deepEqual([heard[2].checks[2].refusal.rule, heard[2].checks[2].refusal.mode], ["prefixVelocity", "enforce"]);
 
   // A BLOCK country: only the rule set judged; the address's answer, no SMS.
@@ -179,7 +180,7 @@ test("onDecision hears each send's whole decision, the same figures as the log, 
     ["ruleSet", "CU", { action: "BLOCK", source: "countryRule", origin: "policy" }, "countryRules"],
   ]);
   assert.equal(inbox.messages().length, 2);
-  assert.doesNotMatch(JSON.stringify(heard), /2065550007|2065551007|2065550008|72345678/, "numbers only as keyed hashes");
+  assert.doesNotMatch(JSON.stringify(heard), /2065550007|2065550009|2065550008|72345678/, "numbers only as keyed hashes");
 
   // A host's onDecision that throws changes nothing but a log line.
   const answer = await otp.send("app", { ...PARAMS, DestinationIdentity: "+447400123456" }, { onDecision: () => { throw new Error("host bug"); } });
