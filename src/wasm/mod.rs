@@ -7,22 +7,27 @@
 //! `Error` made in one place (`error::to_js_error`); `pkg/engine.js` turns
 //! it into the package's `PinpointError`.
 
+mod decision;
 mod engine;
 mod error;
 mod message;
 mod protect;
 mod provider;
 mod request;
+mod sending;
 mod signature;
+mod verification;
 
-pub use engine::{Engine, Verification};
+pub use engine::Engine;
 pub use error::exceptions;
 pub use message::{languages, render, validate};
 pub use protect::{protect_error, ProtectCall};
 pub use provider::{check_url_setting, feedback_key, host_result, Provider};
+pub use sending::Sending;
 pub use signature::{
     refuse_host, refuse_replay, same_host, sign_request, verify_signature, AllowedHosts,
 };
+pub use verification::Verification;
 
 use crate::error::{Error, Exception};
 use serde::de::DeserializeOwned;
