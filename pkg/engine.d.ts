@@ -239,6 +239,8 @@ export interface OtpVerification {
    * `standing` (kind "wrongGuesses") counts this guess as wrong until `release` takes it back.
    */
   reserve(history: string | null | undefined, nowMs?: number): Admission;
+  /** Whether the reserved guess stays counted: the last `step` compared a wrong code. Otherwise `release` it. */
+  readonly guessStands: boolean;
   /** Takes back the guess reserved at `reservedAtMs` (a right code, or none compared). */
   release(history: string | null | undefined, reservedAtMs: number): HistoryWrite | null;
   /** `record` is what the store holds under `storageKey` (one of `storageKeys`; absent, the first), or null. */

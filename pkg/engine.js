@@ -165,6 +165,8 @@ class Steps {
     for (const name of KEYS) {
       if (name in inner) this[name] = inner[name];
     }
+    // What a step decided, read when asked: it changes as the steps run.
+    if ("guessStands" in inner) Object.defineProperty(this, "guessStands", { get: () => this.#inner.guessStands });
     for (const name of steps) {
       // A stored value absent is null in JS and None in Rust; so is a storage
       // key, or confirm's time now.

@@ -139,8 +139,8 @@ export class OtpService {
         await this.#reserve(applicationId, verification, reservedAt, onStanding);
       }
       const { step: result, record, key } = await stepRecord(verification, this.#guardedStore(), this.#clock);
-      // Only a wrong code keeps counting against the number.
-      if (reservedAt !== undefined && result.reason !== "Mismatch") await this.#release(verification, reservedAt);
+      // Only a wrong code keeps counting against the number (the core says which).
+      if (reservedAt !== undefined && !verification.guessStands) await this.#release(verification, reservedAt);
       // A verified code is what tells a person from pumping: counted for its prefix and country.
       if (result.valid && verification.countsVerified) await this.#countVerified(verification, record);
       this.#log({ event: "verify", applicationId, reason: result.reason });

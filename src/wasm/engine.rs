@@ -210,6 +210,7 @@ impl Engine {
             prefix_key,
             country_key,
             inner,
+            last_reason: Default::default(),
             shared: Rc::clone(&self.shared),
         })
     }
@@ -319,3 +320,28 @@ pub struct SignatureRecord {
     key: String,
     ttl_seconds: u32,
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** SendOTPMessageRequestParameters, as Pinpoint's API takes them. */
+export type SendOtpMessageRequestParameters = SendOtpMessageRequest<never>;
+/** VerifyOTPMessageRequestParameters, as Pinpoint's API takes them. */
+export type VerifyOtpMessageRequestParameters = VerifyOtpMessageRequest<never>;
+/** OTP_POLICY: each member optional (the defaults fill in). */
+export interface PolicySetting {
+  mode?: Mode;
+  sendCooldownSeconds?: number;
+  sendsPerNumber?: Window[];
+  wrongGuessesPerNumber?: Window;
+  singleUseSignatures?: boolean;
+  countries?: CountryRules;
+  numbers?: Record<string, NumberOverride>;
+  prefixSends?: number;
+  minVerifiedRatio?: number;
+  prefixBlockSeconds?: number;
+  countryBudgets?: Record<string, number>;
+  spendCaps?: SpendCaps;
+  modes?: Partial<RuleModes>;
+  applications?: Record<string, Omit<PolicySetting, "applications" | "singleUseSignatures">>;
+}
+"#;

@@ -6,10 +6,11 @@ use super::engine::Shared;
 use super::error::to_js_error;
 use super::{now, to_js, JsResult};
 use crate::limits::{self, History};
-use crate::otp;
+use crate::otp::{self, VerifyReason};
 use crate::policy::{Mode, Rules};
 use crate::pumping::{self, CountryRecord, PrefixRecord};
 use crate::record::Record;
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -22,6 +23,8 @@ pub struct Verification {
     pub(super) prefix_key: String,
     pub(super) country_key: String,
     pub(super) inner: otp::Verification,
+    /// Why the last step answered as it did: whether the reserved guess stands.
+    pub(super) last_reason: Cell<Option<VerifyReason>>,
 }
 
 #[wasm_bindgen]
@@ -152,31 +155,16 @@ impl Verification {
             .inner
             .step(&self.shared.secrets, key, record.as_deref(), now_ms)
             .map_err(to_js_error)?;
+        self.last_reason.set(Some(step.reason));
         to_js(&step)
     }
-}
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &str = r#"
-/** SendOTPMessageRequestParameters, as Pinpoint's API takes them. */
-export type SendOtpMessageRequestParameters = SendOtpMessageRequest<never>;
-/** VerifyOTPMessageRequestParameters, as Pinpoint's API takes them. */
-export type VerifyOtpMessageRequestParameters = VerifyOtpMessageRequest<never>;
-/** OTP_POLICY: each member optional (the defaults fill in). */
-export interface PolicySetting {
-  mode?: Mode;
-  sendCooldownSeconds?: number;
-  sendsPerNumber?: Window[];
-  wrongGuessesPerNumber?: Window;
-  singleUseSignatures?: boolean;
-  countries?: CountryRules;
-  numbers?: Record<string, NumberOverride>;
-  prefixSends?: number;
-  minVerifiedRatio?: number;
-  prefixBlockSeconds?: number;
-  countryBudgets?: Record<string, number>;
-  spendCaps?: SpendCaps;
-  modes?: Partial<RuleModes>;
-  applications?: Record<string, Omit<PolicySetting, "applications" | "singleUseSignatures">>;
+    /// Whether the guess `reserve` counted stays counted against the number:
+    /// only when the last step compared a wrong code. Otherwise (a right
+    /// code, or none compared: expired, used up, not found) `release`
+    /// takes it back.
+    #[wasm_bindgen(getter, js_name = guessStands)]
+    pub fn guess_stands(&self) -> bool {
+        self.last_reason.get() == Some(VerifyReason::Mismatch)
+    }
 }
-"#;

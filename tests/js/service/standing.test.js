@@ -194,3 +194,27 @@ test("without a policy there is no decision to hear", async () => {
   await otp.send("app", PARAMS, { onDecision: () => (heard = true) });
   assert.equal(heard, false);
 });
+
+test("only wrong codes count against the number's guess budget: a right one, or none to compare, is given back", async () => {
+  const policy = { sendCooldownSeconds: 0, wrongGuessesPerNumber: { limit: 2, windowSeconds: 3600 } };
+  const { otp, clock, inbox } = service(policy);
+  const left = [];
+  const verify = (ReferenceId, Otp) =>
+    otp.verify("app", { ReferenceId, DestinationIdentity: PARAMS.DestinationIdentity, Otp }, { onStanding: (s) => left.push(s.wrongGuessesLeft) });
+  const sendCode = async (ReferenceId) => {
+    await otp.send("app", { ...PARAMS, ReferenceId });
+    return inbox.messages().at(-1).Body.match(/\d{6}/)[0];
+  };
+  const wrong = (code) => (code === "000000" ? "000001" : "000000");
+  const a = await sendCode("a");
+  assert.deepEqual(await verify("a", wrong(a)), { Valid: false }, "a wrong code: stands");
+  clock.now += 1000;
+  assert.deepEqual(await verify("a", a), { Valid: true }, "the right code: given back");
+  clock.now += 1000;
+  assert.deepEqual(await verify("never-sent", "123456"), { Valid: false }, "no code to compare: given back");
+  clock.now += 1000;
+  const b = await sendCode("b");
+  assert.deepEqual(await verify("b", wrong(b)), { Valid: false }, "the budget's second wrong code");
+  assert.deepEqual(left, [1, 0, 0, 0], "each reserve counts its own guess until it is given back");
+  await assert.rejects(verify("b", b), { name: "TooManyRequestsException" }, "two wrong codes fill the budget");
+});
