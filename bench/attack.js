@@ -5,28 +5,12 @@
 // policy off (Pinpoint's behaviour) and then with the defaults, plus the
 // store round trips a send and a verify cost under each.
 // Run: npm run bench:attack (ATTACK_SECONDS, default 60).
-import { MemoryStore, OtpService } from "edge-otp";
+import { OtpService } from "edge-otp";
+import { CountingStore } from "./counting-store.js";
 
 const SECONDS = Number(process.env.ATTACK_SECONDS ?? 60);
 const SECRET = "a benchmark secret of 32 bytes..";
 const NUMBER = "+12065550100";
-
-/** A MemoryStore that counts its calls. */
-class CountingStore extends MemoryStore {
-  calls = 0;
-  async get(...args) {
-    this.calls++;
-    return super.get(...args);
-  }
-  async set(...args) {
-    this.calls++;
-    return super.set(...args);
-  }
-  async compareAndSwap(...args) {
-    this.calls++;
-    return super.compareAndSwap(...args);
-  }
-}
 
 async function attack(policy) {
   const store = new CountingStore();

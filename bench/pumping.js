@@ -7,6 +7,7 @@
 // Run: npm run bench:pumping (PUMPING_HOURS, default 48; PUMPING_COST_ONLY=1
 // skips the attack scenarios).
 import { MemoryStore, OtpEngine, OtpService } from "edge-otp";
+import { CountingStore } from "./counting-store.js";
 
 const HOURS = Number(process.env.PUMPING_HOURS ?? 48);
 const SECRET = "a benchmark secret of 32 bytes..";
@@ -21,23 +22,6 @@ function random(seed) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** A MemoryStore that counts its calls. */
-class CountingStore extends MemoryStore {
-  calls = 0;
-  async get(...args) {
-    this.calls++;
-    return super.get(...args);
-  }
-  async set(...args) {
-    this.calls++;
-    return super.set(...args);
-  }
-  async compareAndSwap(...args) {
-    this.calls++;
-    return super.compareAndSwap(...args);
-  }
 }
 
 const digits = (rand, n) => Array.from({ length: n }, () => Math.floor(rand() * 10)).join("");
