@@ -314,21 +314,15 @@ export class OtpService {
   async #feedback(storageKey) {
     if (typeof this.#transport.feedback !== "function" || this.#transport.takesFeedback === false) return;
     const key = feedbackKey(storageKey);
-    let timer;
     try {
       const kept = await this.#bounded(this.#store.get(key));
       if (!kept) return;
       await this.#bounded(this.#store.compareAndSwap(key, kept.version, null));
-      const timedOut = new Promise((resolve) => {
-        timer = setTimeout(() => resolve(TIMED_OUT), this.#transportTimeoutMs);
-      });
-      const answer = await Promise.race([this.#transport.feedback(kept.value), timedOut]);
+      const answer = await withinTime(this.#transport.feedback(kept.value), this.#transportTimeoutMs);
       if (answer === TIMED_OUT) this.#log({ event: "feedback", status: "TIMEOUT", afterMs: this.#transportTimeoutMs });
       else if (answer) this.#log({ event: "feedback", status: answer.DeliveryStatus, statusCode: answer.StatusCode, message: withoutNumbers(answer.StatusMessage) });
     } catch (error) {
       this.#log({ event: "feedback", status: "ERROR", error: errorKind(error) });
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -351,10 +345,10 @@ export class OtpService {
   async #update(key, change, during) {
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const current = await this.#store.get(key);
+        const current = await this.#bounded(this.#store.get(key));
         const write = change(current?.value ?? null);
         if (!write) return;
-        if (await this.#store.compareAndSwap(key, current?.version ?? null, write.history, write.ttlSeconds)) return;
+        if (await this.#bounded(this.#store.compareAndSwap(key, current?.version ?? null, write.history, write.ttlSeconds))) return;
       }
       this.#log({ event: "store-error", during, error: "contention" });
     } catch (error) {
@@ -387,17 +381,7 @@ export class OtpService {
 
   /** Takes back a reserved guess; a failure only leaves the guess counted. */
   async #release(verification, reservedAt) {
-    try {
-      for (let round = 0; round < MAX_ROUNDS; round++) {
-        const current = await this.#bounded(this.#store.get(verification.numberKey));
-        const write = verification.release(current?.value, reservedAt);
-        if (!write) return;
-        const { numberKey } = verification;
-        if (await this.#bounded(this.#store.compareAndSwap(numberKey, current.version, write.history, write.ttlSeconds))) return;
-      }
-    } catch (error) {
-      this.#log({ event: "store-error", during: "release", error: errorKind(error) });
-    }
+    await this.#update(verification.numberKey, (history) => verification.release(history, reservedAt), "release");
   }
 
   /**
@@ -475,12 +459,7 @@ export class OtpService {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const current = await this.#bounded(this.#store.get(key));
       const action = decide(current?.value ?? null);
-      if (action.kind === "keep") return true;
-      const write = action.kind === "write";
-      const swapped = await this.#bounded(
-        this.#store.compareAndSwap(key, current?.version ?? null, write ? action.record : null, write ? action.ttlSeconds : undefined),
-      );
-      if (swapped) return true;
+      if (await this.#bounded(applyAction(this.#store, key, current?.version ?? null, action))) return true;
     }
     return false;
   }
@@ -511,20 +490,14 @@ export class OtpService {
 
   /** The transport's answer, bounded in time: a hung transport is a timeout, not a hung send. */
   async #deliver(sms) {
-    let timer;
-    const timedOut = new Promise((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), this.#transportTimeoutMs);
-    });
     try {
-      const answer = await Promise.race([this.#transport.send(sms), timedOut]);
+      const answer = await withinTime(this.#transport.send(sms), this.#transportTimeoutMs);
       if (answer !== TIMED_OUT) return answer;
       this.#log({ event: "transport-timeout", messageId: sms.messageId, afterMs: this.#transportTimeoutMs });
       return hostResult({ kind: "timeout" });
     } catch (error) {
       this.#log({ event: "transport-error", messageId: sms.messageId, error: errorKind(error) });
       return hostResult({ kind: "transport-error" });
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -541,22 +514,33 @@ export class OtpService {
 
   /** A store call's answer, or an error once it has taken storeTimeoutMs. */
   async #bounded(call) {
-    let timer;
-    const timedOut = new Promise((resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`The store did not answer within ${this.#storeTimeoutMs} ms.`)),
-        this.#storeTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([call, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const answer = await withinTime(call, this.#storeTimeoutMs);
+    if (answer === TIMED_OUT) throw new Error(`The store did not answer within ${this.#storeTimeoutMs} ms.`);
+    return answer;
   }
 }
 
 const TIMED_OUT = Symbol("timed out");
+
+/** What `promise` settles to, or TIMED_OUT once `ms` have passed: every store and transport call is bounded so. */
+async function withinTime(promise, ms) {
+  let timer;
+  const timedOut = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  try {
+    return await Promise.race([promise, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Applies a VerifyAction the core decided on the record read at `version`: true when it held. */
+async function applyAction(store, key, version, action) {
+  if (action.kind === "keep") return true;
+  const write = action.kind === "write";
+  return store.compareAndSwap(key, version, write ? action.record : null, write ? action.ttlSeconds : undefined);
+}
 
 /** A refusal's figures for the log (its message is the client's). */
 function refusalFields({ rule, mode, limit, windowSeconds, count, retryAfterSeconds }) {
@@ -605,16 +589,7 @@ async function stepRecord(verification, store, clock) {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { key, current } = await findRecord(verification.storageKeys, store);
     const step = verification.step(current?.value, clock(), key);
-    const { action } = step;
-    const done =
-      action.kind === "keep" ||
-      (await store.compareAndSwap(
-        key,
-        current.version,
-        action.kind === "write" ? action.record : null,
-        action.kind === "write" ? action.ttlSeconds : undefined,
-      ));
-    if (done) return { step, record: current?.value, key };
+    if (await applyAction(store, key, current?.version ?? null, step.action)) return { step, record: current?.value, key };
   }
   throw new PinpointError("TooManyRequestsException", "Too many verifications of this code at once; try again.");
 }
