@@ -16,9 +16,6 @@ export const APPLICATION_ID = "edge-otp-demo";
 const DEV_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 const REGION = "us-east-1";
 
-/** The decisions the page keeps, as many as the local API's /_dev/decisions does. */
-const DECISIONS_KEPT = 20;
-
 /**
  * Everything in this page: the engine, a MemoryStore and a DevInbox, under a
  * secret made now and never shown. Verify runs the same compare-and-swap loop
@@ -30,13 +27,13 @@ const DECISIONS_KEPT = 20;
  * `onStanding` and `onStep` hear: the sends left, when the next send is
  * allowed, the wrong guesses left, the verify's reason.
  */
-export function browserBackend({ OtpEngine, OtpService, MemoryStore, DevInbox, verifyInStore }) {
+export function browserBackend({ OtpEngine, OtpService, MemoryStore, DevInbox, DevDecisions, verifyInStore }) {
   const secret = randomSecret();
   let engine = new OtpEngine(secret);
   let service = null; // an OtpService while a policy is set
   const store = new MemoryStore();
   const inbox = new DevInbox();
-  const decisions = []; // what the service's onDecision heard, newest first
+  const decisions = new DevDecisions(); // what the service's onDecision heard, as /_dev/decisions keeps them
   let protection; // the service's last "protection" log event: what a rule said (refused, or only monitored)
   const noteEvent = (event) => {
     if (event.event === "protection") protection = event;
@@ -104,14 +101,13 @@ export function browserBackend({ OtpEngine, OtpService, MemoryStore, DevInbox, v
     },
 
     async decisions() {
-      return [...decisions];
+      return decisions.decisions();
     },
   };
 
-  /** Keeps the last DECISIONS_KEPT decisions, as the local API's /_dev/decisions does. */
+  /** Keeps a decision, as the local API's /_dev/decisions does. */
   function onDecision(decision) {
-    decisions.unshift(decision);
-    decisions.length = Math.min(decisions.length, DECISIONS_KEPT);
+    decisions.add(decision);
   }
 
   /** OtpService.send, and what its onStanding heard, refused or not. */
