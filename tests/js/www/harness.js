@@ -79,6 +79,22 @@ const PARAMS = {
 };
 
 /**
+ * A page in a context of its own, `viewport` wide and high, with every
+ * console error and page error it shows collected in `problems`
+ * (`ignore` leaves out console errors the test expects).
+ */
+export async function openPage(browser, viewport, ignore = null) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && !ignore?.test(message.text())) problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  return { context, page, problems };
+}
+
+/**
  * The walk through the page: send, read the code off the phone, verify it,
  * replay it, lock a fresh code out, a validation error, ja-JP, a phone-sized
  * screen; and never a console error or page error.
@@ -86,13 +102,7 @@ const PARAMS = {
  */
 export async function walkThrough(t, browser, url, mode) {
   await mkdir(SHOTS, { recursive: true });
-  const context = await browser.newContext({ viewport: { width: 1360, height: 940 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  const { context, page, problems } = await openPage(browser, { width: 1360, height: 940 });
   const shot = (name, options = {}) => page.screenshot({ path: join(SHOTS, `${mode}-${name}.png`), fullPage: true, ...options });
 
   const field = (name) => page.getByLabel(name, { exact: true });
@@ -257,13 +267,7 @@ export async function walkThrough(t, browser, url, mode) {
  */
 export async function messagesWalk(t, browser, url) {
   await mkdir(SHOTS, { recursive: true });
-  const context = await browser.newContext({ viewport: { width: 1360, height: 1100 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  const { context, page, problems } = await openPage(browser, { width: 1360, height: 1100 });
   const field = (name) => page.getByLabel(name, { exact: true });
   const text = (selector) => page.locator(selector).textContent();
   const lastMessage = () => page.locator("#thread .message").last();

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, SHOTS, START, launchChromium, serveStatic, startService } from "./harness.js";
+import { ROOT, SHOTS, START, launchChromium, openPage, serveStatic, startService } from "./harness.js";
 
 let browser;
 let server;
@@ -29,13 +29,7 @@ after(async () => {
 
 test("the demo page shows the cooldown, the sends left and a refused send", { timeout: 90_000 }, async (t) => {
   await mkdir(SHOTS, { recursive: true });
-  const context = await browser.newContext({ viewport: { width: 1360, height: 1200 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  const { context, page, problems } = await openPage(browser, { width: 1360, height: 1200 });
   const field = (name) => page.getByLabel(name, { exact: true });
   const text = (selector) => page.locator(selector).textContent();
   const messages = () => page.locator("#thread .message");
@@ -172,13 +166,7 @@ function decisionRows(page) {
 }
 
 test("the decisions table shows each rule's figures, and a prefix refused by prefixVelocity", { timeout: 60_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 1200 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  const { context, page, problems } = await openPage(browser, { width: 1360, height: 1200 });
   const field = (name) => page.getByLabel(name, { exact: true });
   const text = (selector) => page.locator(selector).textContent();
   async function send(number) {
@@ -252,14 +240,8 @@ test(
   { skip: !existsSync(START) && "no scripts/start.js", timeout: 150_000 },
   async (t) => {
     const service = await startService({ OTP_POLICY: '{"mode":"enforce","prefixSends":2}' });
-    const context = await browser.newContext({ viewport: { width: 1360, height: 1200 } });
-    const page = await context.newPage();
-    const problems = [];
-    page.on("console", (message) => {
-      // The 429 itself is logged by Chromium as a failed resource; anything else is a problem.
-      if (message.type() === "error" && !/status of 429/.test(message.text())) problems.push(`console error: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    // The 429 itself is logged by Chromium as a failed resource; anything else is a problem.
+    const { context, page, problems } = await openPage(browser, { width: 1360, height: 1200 }, /status of 429/);
     const text = (selector) => page.locator(selector).textContent();
     async function send() {
       await page.evaluate(() => (document.getElementById("send-status").textContent = ""));
